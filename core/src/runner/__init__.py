@@ -1,0 +1,141 @@
+"""runner: simulate and evaluate tool-using conversational agents.
+
+This module is the public API (re-exports only). Everything a plugin author needs is importable
+from here; names with a leading underscore anywhere in the package are internal.
+
+Re-exports are resolved lazily (PEP 562) so that ``from runner import hookimpl`` in a plugin
+module costs almost nothing: ``runner --help`` and ``runner list-plugins`` stay fast with every
+plugin installed, and pydantic is imported only when a model is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "Action": "runner.models",
+    "AmbiguousNameError": "runner.errors",
+    "AssistantMessage": "runner.models",
+    "BuildContext": "runner.models",
+    "ConfigError": "runner.errors",
+    "DB": "runner.environment",
+    "DataDomain": "runner.environment.domain",
+    "Domain": "runner.environment.domain",
+    "EnvAssertion": "runner.models",
+    "EnvFunctionCall": "runner.models",
+    "Environment": "runner.environment",
+    "EvaluationCriteria": "runner.models",
+    "FullDuplexAgent": "runner.participants",
+    "FullDuplexUser": "runner.participants",
+    "FunctionSchema": "runner.environment",
+    "HalfDuplexAgent": "runner.participants",
+    "HalfDuplexUser": "runner.participants",
+    "InitialState": "runner.models",
+    "Message": "runner.models",
+    "MultiToolMessage": "runner.models",
+    "PluginError": "runner.errors",
+    "PluginOptions": "runner.plugins",
+    "Plugins": "runner.plugins",
+    "RewardInfo": "runner.models",
+    "RewardType": "runner.models",
+    "RunConfig": "runner.models",
+    "RunnerError": "runner.errors",
+    "SimulationRun": "runner.models",
+    "SystemMessage": "runner.models",
+    "Task": "runner.models",
+    "TaskFileError": "runner.errors",
+    "TerminationReason": "runner.models",
+    "Tool": "runner.environment",
+    "ToolCall": "runner.models",
+    "ToolKit": "runner.environment",
+    "ToolMessage": "runner.models",
+    "UnknownNameError": "runner.errors",
+    "UserMessage": "runner.models",
+    "UserScenario": "runner.models",
+    "dump_tasks": "runner.models",
+    "function_schema": "runner.environment",
+    "hookimpl": "runner.hookspecs",
+    "hookspec": "runner.hookspecs",
+    "load_plugins": "runner.plugins",
+    "load_tasks": "runner.models",
+    "tool": "runner.environment",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'runner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:
+    from runner.environment import (  # noqa: F401
+        DB,
+        DataDomain,
+        Domain,
+        Environment,
+        FunctionSchema,
+        Tool,
+        ToolKit,
+        function_schema,
+        tool,
+    )
+    from runner.errors import (  # noqa: F401
+        AmbiguousNameError,
+        ConfigError,
+        PluginError,
+        RunnerError,
+        TaskFileError,
+        UnknownNameError,
+    )
+    from runner.hookspecs import (  # noqa: F401
+        hookimpl,
+        hookspec,
+    )
+    from runner.models import (  # noqa: F401
+        Action,
+        AssistantMessage,
+        BuildContext,
+        EnvAssertion,
+        EnvFunctionCall,
+        EvaluationCriteria,
+        InitialState,
+        Message,
+        MultiToolMessage,
+        RewardInfo,
+        RewardType,
+        RunConfig,
+        SimulationRun,
+        SystemMessage,
+        Task,
+        TerminationReason,
+        ToolCall,
+        ToolMessage,
+        UserMessage,
+        UserScenario,
+        dump_tasks,
+        load_tasks,
+    )
+    from runner.participants import (  # noqa: F401
+        FullDuplexAgent,
+        FullDuplexUser,
+        HalfDuplexAgent,
+        HalfDuplexUser,
+    )
+    from runner.plugins import (  # noqa: F401
+        PluginOptions,
+        Plugins,
+        load_plugins,
+    )

@@ -1,0 +1,71 @@
+"""``ToolKit``: a set of tools over one database."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from runner.environment.db import DB
+from runner.environment.tool import TOOL_ATTR, Tool, ToolSpec, build_tool
+
+
+class ToolKit:
+    """Subclass and decorate methods with ``@tool``; the base stores the database as ``self.db``.
+
+    The set of tools is found once per class (walking the MRO, so toolkits can inherit tools),
+    and bound per instance on first use.
+    """
+
+    _tool_specs: ClassVar[dict[str, tuple[str, ToolSpec]]]
+
+    def __init__(self, db: DB | None = None) -> None:
+        self.db = db
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        specs: dict[str, tuple[str, ToolSpec]] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                spec = getattr(value, TOOL_ATTR, None)
+                if isinstance(spec, ToolSpec):
+                    specs[spec.name or attr] = (attr, spec)
+        cls._tool_specs = specs
+
+    @property
+    def _tools(self) -> dict[str, Tool]:
+        cache = self.__dict__.get("_tool_cache")
+        if cache is None:
+            cache = {
+                name: build_tool(getattr(self, attr), spec)
+                for name, (attr, spec) in type(self)._tool_specs.items()
+            }
+            self.__dict__["_tool_cache"] = cache
+        return cache
+
+    def tools(self) -> list[Tool]:
+        return list(self._tools.values())
+
+    def tool_names(self) -> list[str]:
+        return list(type(self)._tool_specs)
+
+    def has_tool(self, name: str) -> bool:
+        return name in type(self)._tool_specs
+
+    def is_write(self, name: str) -> bool:
+        entry = type(self)._tool_specs.get(name)
+        return bool(entry and entry[1].write)
+
+    def get_tool(self, name: str) -> Tool:
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise ValueError(f"Tool '{name}' not found.") from None
+
+    def call(self, name: str, arguments: dict[str, Any]) -> Any:
+        """Validate and run a tool; exceptions propagate (the Environment turns them into errors)."""
+        return self.get_tool(name)(**arguments)
+
+    def db_hash(self) -> str | None:
+        return None if self.db is None else self.db.hash()
+
+
+ToolKit._tool_specs = {}

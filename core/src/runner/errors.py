@@ -1,0 +1,43 @@
+"""Errors that reach a user.
+
+Every error a person can cause by what they typed or wrote (a misspelled name, a malformed task
+file, a bad option) is a :class:`RunnerError`. The CLI prints its message as one paragraph with no
+traceback, so the message itself must say what was wrong, where, and what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class RunnerError(Exception):
+    """A problem the user can fix; the message is shown to them verbatim."""
+
+
+class UnknownNameError(RunnerError, LookupError):
+    """A name (domain, agent, user, ...) that no loaded plugin registered."""
+
+
+class AmbiguousNameError(RunnerError, LookupError):
+    """A bare name that two plugins registered; ``DIST:NAME`` picks one."""
+
+
+class PluginError(RunnerError):
+    """A plugin failed to load while ``--strict-plugins`` is on."""
+
+
+class TaskFileError(RunnerError, ValueError):
+    """A task file that cannot be read or does not validate."""
+
+
+class ConfigError(RunnerError, ValueError):
+    """A run configuration or option that does not make sense."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A ``" Did you mean 'x'?"`` suffix, or an empty string when nothing is close."""
+    matches = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"

@@ -1,0 +1,31 @@
+"""What a participant factory receives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from runner.models.task import Task
+
+
+class BuildContext(BaseModel):
+    """Everything a factory may need to build an agent or a user for one simulation.
+
+    Factories read only the fields they need; new fields may be added in later versions, so a
+    factory must not fail on fields it does not know.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    environment: Any = None
+    #: OpenAI function schemas of the tools this participant may call.
+    tools: list[Any] = Field(default_factory=list)
+    #: The user-side tools (for agents that drive both sides, e.g. the replay oracle).
+    user_tools: list[Any] = Field(default_factory=list)
+    policy: str = ""
+    task: Task | None = None
+    llm: str | None = None
+    llm_args: dict[str, Any] = Field(default_factory=dict)
+    seed: int | None = None
+    options: dict[str, Any] = Field(default_factory=dict)

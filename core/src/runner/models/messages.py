@@ -1,0 +1,110 @@
+"""Conversation messages, JSON-compatible with τ²-bench trajectories."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from runner.models.base import Model
+
+Requestor = Literal["assistant", "user"]
+
+from runner.constants import STOP_TOKEN  # noqa: F401 - re-exported
+
+
+class ToolCall(Model):
+    """A call of one tool, by the agent (``requestor="assistant"``) or the user."""
+
+    id: str = ""
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    requestor: Requestor = "assistant"
+
+
+class _MessageBase(Model):
+    content: str | None = None
+    turn_idx: int | None = None
+    timestamp: str | None = None
+
+
+class SystemMessage(_MessageBase):
+    role: Literal["system"] = "system"
+
+
+class _ParticipantMessage(_MessageBase):
+    tool_calls: list[ToolCall] | None = None
+    cost: float | None = None
+    usage: dict[str, Any] | None = None
+    raw_data: dict[str, Any] | None = None
+
+    def is_tool_call(self) -> bool:
+        return bool(self.tool_calls)
+
+    def has_text(self) -> bool:
+        return bool(self.content and self.content.strip())
+
+
+class AssistantMessage(_ParticipantMessage):
+    role: Literal["assistant"] = "assistant"
+
+
+class UserMessage(_ParticipantMessage):
+    role: Literal["user"] = "user"
+
+
+class ToolMessage(_MessageBase):
+    """The result of one tool call; ``error=True`` when the tool failed."""
+
+    role: Literal["tool"] = "tool"
+    id: str = ""
+    requestor: Requestor = "assistant"
+    error: bool = False
+
+
+class MultiToolMessage(Model):
+    """The results of several tool calls made in one message, in call order."""
+
+    role: Literal["tool"] = "tool"
+    tool_messages: list[ToolMessage]
+    turn_idx: int | None = None
+    timestamp: str | None = None
+
+    @property
+    def content(self) -> str:
+        return "\n".join(m.content or "" for m in self.tool_messages)
+
+
+def _message_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        role = value.get("role")
+        if role == "tool" and "tool_messages" in value:
+            return "multi_tool"
+        return str(role)
+    if isinstance(value, MultiToolMessage):
+        return "multi_tool"
+    return str(getattr(value, "role", ""))
+
+
+Message = Annotated[
+    Annotated[SystemMessage, Tag("system")]
+    | Annotated[AssistantMessage, Tag("assistant")]
+    | Annotated[UserMessage, Tag("user")]
+    | Annotated[ToolMessage, Tag("tool")]
+    | Annotated[MultiToolMessage, Tag("multi_tool")],
+    Discriminator(_message_tag),
+]
+"""Any message of a trajectory; parsed by its ``role`` (and ``tool_messages``)."""
+
+ParticipantMessage = AssistantMessage | UserMessage
+
+
+def flatten(messages: list[Any]) -> list[Any]:
+    """Expand every :class:`MultiToolMessage` into its tool messages."""
+    out: list[Any] = []
+    for m in messages:
+        if isinstance(m, MultiToolMessage):
+            out.extend(m.tool_messages)
+        else:
+            out.append(m)
+    return out

@@ -1,0 +1,95 @@
+"""Named registries: what plugins registered, under which name, from which distribution.
+
+A bare name resolves when exactly one plugin registered it. When two did, both registrations are
+kept (``runner list-plugins`` flags them) and the bare name is an error that names both
+distributions; ``DIST:NAME`` picks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from runner.errors import AmbiguousNameError, UnknownNameError, did_you_mean
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One name registered by one plugin."""
+
+    kind: str
+    name: str
+    obj: Any
+    description: str
+    plugin: str
+    distribution: str | None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.distribution or self.plugin}:{self.name}"
+
+
+@dataclass
+class Registry:
+    """All registrations of one kind (domains, agents, ...)."""
+
+    kind: str
+    label: str
+    _entries: dict[str, list[Registration]] = field(default_factory=dict)
+    #: plugins that failed to load: ``(plugin, error)``; named when a lookup misses.
+    failed_plugins: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, registration: Registration) -> None:
+        self._entries.setdefault(registration.name, []).append(registration)
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def __iter__(self) -> Iterator[Registration]:
+        for name in sorted(self._entries):
+            yield from self._entries[name]
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            self.get(str(name))
+        except LookupError:
+            return False
+        return True
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._entries.values())
+
+    def duplicates(self) -> dict[str, list[Registration]]:
+        return {n: regs for n, regs in self._entries.items() if len(regs) > 1}
+
+    def get(self, name: str) -> Registration:
+        """Resolve ``NAME`` or ``DIST:NAME``; raise a readable error otherwise."""
+        if ":" in name:
+            owner, _, bare = name.partition(":")
+            for reg in self._entries.get(bare, []):
+                if owner in (reg.distribution, reg.plugin):
+                    return reg
+            self._raise_unknown(name, bare)
+        regs = self._entries.get(name)
+        if not regs:
+            self._raise_unknown(name, name)
+        if len(regs) > 1:
+            choices = ", ".join(repr(r.qualified_name) for r in regs)
+            raise AmbiguousNameError(
+                f"The {self.label} name {name!r} is registered by more than one plugin "
+                f"({', '.join(r.distribution or r.plugin for r in regs)}). "
+                f"Pick one explicitly: {choices}."
+            )
+        return regs[0]
+
+    def _raise_unknown(self, name: str, bare: str) -> None:
+        known = self.names()
+        msg = f"Unknown {self.label} {name!r}."
+        msg += did_you_mean(bare, known)
+        msg += f" Known {self.kind}: {', '.join(known) if known else '(none)'}."
+        if self.failed_plugins:
+            failed = "; ".join(f"{p} ({err})" for p, err in self.failed_plugins)
+            msg += f" These plugins failed to load and may have provided it: {failed}."
+        msg += " Run `runner list-plugins` to see what is installed."
+        raise UnknownNameError(msg)

@@ -1,0 +1,1 @@
+"""runner-mock: a small task-tracker domain."""
