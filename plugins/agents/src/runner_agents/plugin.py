@@ -1,0 +1,1 @@
+"""Entry point of runner-agents (hook implementations)."""

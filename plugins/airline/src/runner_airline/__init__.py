@@ -1,0 +1,1 @@
+"""runner-airline: runner domain plugin: an airline reservation desk (τ²-bench 'airline' compatible)."""

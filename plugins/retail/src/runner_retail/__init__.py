@@ -1,0 +1,1 @@
+"""runner-retail: runner domain plugin: an online retail store (τ²-bench 'retail' compatible)."""

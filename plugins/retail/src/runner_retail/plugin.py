@@ -1,0 +1,1 @@
+"""Entry point of runner-retail (hook implementations)."""

@@ -1,0 +1,1 @@
+"""runner-users: runner LLM user simulator."""
