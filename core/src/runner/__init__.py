@@ -21,6 +21,8 @@ _EXPORTS: dict[str, str] = {
     "AssistantMessage": "runner.models",
     "BuildContext": "runner.models",
     "ConfigError": "runner.errors",
+    "ContextWindowExceededError": "runner.errors",
+    "InfrastructureError": "runner.errors",
     "DB": "runner.environment",
     "DataDomain": "runner.environment.domain",
     "Domain": "runner.environment.domain",
@@ -95,6 +97,8 @@ if TYPE_CHECKING:
     from runner.errors import (  # noqa: F401
         AmbiguousNameError,
         ConfigError,
+        ContextWindowExceededError,
+        InfrastructureError,
         PluginError,
         RunnerError,
         TaskFileError,

@@ -41,3 +41,14 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if not matches:
         return ""
     return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+
+
+class InfrastructureError(Exception):
+    """A failure outside the participants' control (network, provider outage, exhausted
+    retries). The simulation ends as ``infrastructure_error``; it is excluded from scores and
+    re-run on resume."""
+
+
+class ContextWindowExceededError(Exception):
+    """The conversation no longer fits the model's context window (never retried; the
+    simulation ends as ``context_window_exceeded``)."""
