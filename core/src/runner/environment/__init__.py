@@ -14,7 +14,7 @@ _EXPORTS = {
     "DataDomain": "domain", "Domain": "domain",
     "Environment": "environment",
     "FunctionSchema": "schema", "function_schema": "schema", "parse_docstring": "schema",
-    "Tool": "tool", "ToolArgumentError": "tool", "tool": "tool", "to_content": "tool",
+    "Tool": "tools", "ToolArgumentError": "tools", "tool": "tools", "to_content": "tools",
     "ToolKit": "toolkit",
 }
 

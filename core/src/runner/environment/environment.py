@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from runner.environment.tool import Tool, to_content
+from runner.environment.tools import Tool, to_content
 from runner.environment.toolkit import ToolKit
 from runner.models.messages import ToolCall, ToolMessage
 from runner.models.task import EnvAssertion, EnvFunctionCall, InitialState

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from runner.environment.db import DB
-from runner.environment.tool import TOOL_ATTR, Tool, ToolSpec, build_tool
+from runner.environment.tools import TOOL_ATTR, Tool, ToolSpec, build_tool
 
 
 class ToolKit:
