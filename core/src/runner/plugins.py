@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -57,6 +58,11 @@ class PluginInfo:
     error: str | None = None
     duplicates: list[str] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """How messages name this plugin: its distribution, else its name."""
+        return self.distribution or self.name
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -74,7 +80,14 @@ class PluginInfo:
 
 @dataclass(frozen=True)
 class PluginOptions:
-    """How to load plugins; :meth:`from_env` reads the ``RUNNER_*`` variables."""
+    """How to load plugins; :meth:`from_env` reads the ``RUNNER_*`` variables.
+
+    ``modules``: extra modules to load (``-p MODULE``; ``no:NAME`` entries block instead).
+    ``disabled``: plugin names, distributions or modules never to load.
+    ``only``: when not ``None``, load only these entry-point plugins (the built-ins and ``-p``
+    modules always load); an empty tuple loads none.
+    ``strict``: raise :class:`PluginError` when any plugin fails.
+    """
 
     modules: tuple[str, ...] = ()
     disabled: tuple[str, ...] = ()
@@ -95,44 +108,71 @@ class PluginOptions:
             modules=tuple(_split(env.get("RUNNER_PLUGINS", ""))) + tuple(modules),
             disabled=tuple(_split(env.get("RUNNER_DISABLE_PLUGINS", ""))) + tuple(disabled),
             only=None if only_raw is None else tuple(_split(only_raw)),
-            strict=strict or env.get("RUNNER_STRICT_PLUGINS", "") not in ("", "0", "false"),
+            strict=strict or env.get("RUNNER_STRICT_PLUGINS", "").lower() not in ("", "0", "false", "no"),
         )
+
+    @property
+    def blocked(self) -> tuple[str, ...]:
+        """Everything to block: ``disabled`` plus the ``no:NAME`` entries of ``modules``."""
+        return self.disabled + tuple(m[3:] for m in self.modules if m.startswith("no:"))
 
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-class Plugins:
-    """The loaded plugins and the registries they filled."""
+def normalize(name: str) -> str:
+    """A distribution or plugin name in comparable form (``Runner_Mock`` == ``runner-mock``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    def __init__(self, options: PluginOptions | None = None) -> None:
+
+class Plugins:
+    """The loaded plugins and the registries they filled.
+
+    ``entry_points`` replaces the installed ``runner`` entry points (tests pass their own:
+    objects with ``name``, ``value``, ``dist`` and ``load()``).
+    """
+
+    def __init__(
+        self,
+        options: PluginOptions | None = None,
+        entry_points: Iterable[Any] | None = None,
+    ) -> None:
         self.options = options or PluginOptions()
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.infos: list[PluginInfo] = []
+        #: Problems that are not a plugin's failure (a ``-p no:NAME`` matching nothing, duplicate
+        #: names); the CLI prints them on stderr.
+        self.warnings: list[str] = []
         self.registries: dict[str, Registry] = {
             kind: Registry(kind, label) for kind, label in REGISTRY_LABELS.items()
         }
-        self._spec_names = {
-            n for n in dir(hookspecs) if hasattr(getattr(hookspecs, n), "runner_spec")
-        }
+        self._entry_points = entry_points
+        self._spec_names = frozenset(
+            n for n in dir(hookspecs) if hasattr(getattr(hookspecs, n), f"{hookspecs.PROJECT_NAME}_spec")
+        )
+        self._blocked_used: set[str] = set()
 
     # -- loading -------------------------------------------------------------------------
     def load(self) -> Plugins:
         for module in BUILTIN_MODULES:
             self._load_module(PluginInfo(name="builtins", module=module, builtin=True,
                                          distribution="runner-core", version=_version("runner-core")))
-        for ep in _entry_points():
-            dist = ep.dist.name if ep.dist is not None else None
-            version = ep.dist.version if ep.dist is not None else None
-            info = PluginInfo(name=ep.name, module=ep.value, distribution=dist, version=version)
+        entry_points = _entry_points() if self._entry_points is None else self._entry_points
+        for ep in entry_points:
+            dist = getattr(ep, "dist", None)
+            info = PluginInfo(name=ep.name, module=ep.value,
+                              distribution=getattr(dist, "name", None),
+                              version=getattr(dist, "version", None))
             if self._blocked(info) or not self._allowed(info):
                 continue
             self._load_module(info, loader=ep.load)
+        loaded_modules = {i.module for i in self.infos}
         for module in self.options.modules:
-            if module.startswith("no:"):
-                continue
+            if module.startswith("no:") or module in loaded_modules:
+                continue  # a -p naming an installed plugin's module loads it once
+            loaded_modules.add(module)
             info = PluginInfo(name=module, module=module)
             if self._blocked(info):
                 continue
@@ -141,14 +181,16 @@ class Plugins:
         return self
 
     def _blocked(self, info: PluginInfo) -> bool:
-        blocked = set(self.options.disabled)
-        blocked |= {m[3:] for m in self.options.modules if m.startswith("no:")}
-        return bool(blocked & {info.name, info.module, info.distribution or ""})
+        names = {normalize(n) for n in (info.name, info.module, info.distribution or "") if n}
+        hits = {b for b in self.options.blocked if normalize(b) in names}
+        self._blocked_used |= hits
+        return bool(hits)
 
     def _allowed(self, info: PluginInfo) -> bool:
         if self.options.only is None:
             return True
-        return bool(set(self.options.only) & {info.name, info.distribution or "", info.module})
+        names = {normalize(n) for n in (info.name, info.module, info.distribution or "") if n}
+        return any(normalize(o) in names for o in self.options.only)
 
     def _load_module(self, info: PluginInfo, loader: Callable[[], Any] | None = None) -> None:
         self.infos.append(info)
@@ -158,7 +200,8 @@ class Plugins:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             return self._fail(info, f"import failed: {_describe(exc)}")
-        unknown = [n for n in _hookimpl_names(module) if n not in self._spec_names]
+        implemented = _hookimpl_names(module)
+        unknown = [n for n in implemented if n not in self._spec_names]
         if unknown:
             hints = "".join(did_you_mean(n, self._spec_names) for n in unknown)
             return self._fail(info, f"implements unknown hook(s) {', '.join(unknown)}.{hints}")
@@ -166,18 +209,20 @@ class Plugins:
             self.pm.register(module, name=info.name)
         except Exception as exc:  # pluggy validation: wrong hook arguments, double registration
             return self._fail(info, f"invalid hook implementation: {_describe(exc)}")
-        info.hooks = sorted(_hookimpl_names(module))
+        info.hooks = sorted(implemented)
         self._collect(info, module)
 
     def _collect(self, info: PluginInfo, module: Any) -> None:
-        """Call this plugin's registration hooks, attributing every name to it."""
+        """Call this plugin's registration hooks, attributing every name to it.
+
+        All or nothing: when one hook raises, nothing this plugin registered is kept.
+        """
         pending: list[Registration] = []
         for hook_name, kind in hookspecs.REGISTRATION_HOOKS.items():
-            impl = getattr(module, hook_name, None)
-            if impl is None or hook_name not in info.hooks:
+            if hook_name not in info.hooks:
                 continue
             try:
-                impl(register=self._registrar(kind, info, pending))
+                getattr(module, hook_name)(register=self._registrar(kind, info, pending))
             except Exception as exc:
                 self.pm.unregister(module)
                 return self._fail(info, f"{hook_name} raised: {_describe(exc)}")
@@ -185,21 +230,27 @@ class Plugins:
             self.registries[reg.kind].add(reg)
             info.provides.setdefault(reg.kind, []).append(reg.name)
         if "register_commands" in info.hooks:
-            info.provides["commands"] = []  # filled by the CLI when it builds its command group
+            info.provides["commands"] = []  # filled by add_commands when the CLI is built
 
     def _registrar(self, kind: str, info: PluginInfo, pending: list[Registration]) -> Callable[..., None]:
+        label = REGISTRY_LABELS[kind]
+
         def register(name_or_obj: Any, obj: Any = None, description: str = "") -> None:
             if kind == "domains":
-                domain = name_or_obj
-                name = getattr(domain, "name", None)
-                if not isinstance(name, str) or not name:
-                    raise TypeError(f"register() expects a Domain instance with a name, got {domain!r}")
-                pending.append(Registration(kind, name, domain, description or getattr(domain, "description", ""),
-                                            info.name, info.distribution))
-                return
-            if not isinstance(name_or_obj, str) or obj is None:
-                raise TypeError(f"register() expects (name: str, factory, description=''), got {name_or_obj!r}")
-            pending.append(Registration(kind, name_or_obj, obj, description, info.name, info.distribution))
+                name, obj, description = _domain_registration(name_or_obj, obj, description)
+            elif not isinstance(name_or_obj, str) or not name_or_obj or obj is None:
+                raise TypeError(f"register() for {kind} takes (name: str, factory, description=''); "
+                                f"got {name_or_obj!r}, {obj!r}")
+            else:
+                name = name_or_obj
+                if not callable(obj):
+                    raise TypeError(f"the {label} {name!r} must be registered with a factory or "
+                                    f"class, got {type(obj).__name__}")
+            if ":" in name:
+                raise TypeError(f"{label} name {name!r} contains ':', which is reserved for DIST:NAME")
+            if any(r.kind == kind and r.name == name for r in pending):
+                raise TypeError(f"{label} {name!r} is registered twice by this plugin")
+            pending.append(Registration(kind, name, obj, description or "", info.name, info.distribution))
 
         return register
 
@@ -208,41 +259,90 @@ class Plugins:
         info.error = error
 
     def _finish(self) -> None:
-        failed = [(i.distribution or i.name, i.error or "") for i in self.infos if i.status == "failed"]
+        failed = [(i.label, i.error or "") for i in self.failed]
         for registry in self.registries.values():
             registry.failed_plugins = failed
             for name, regs in registry.duplicates().items():
+                owners = ", ".join(r.qualified_name for r in regs)
+                self.warnings.append(f"{registry.label} {name!r} is registered by more than one "
+                                     f"plugin ({owners}); choose one as DIST:NAME.")
                 for reg in regs:
                     others = [r.qualified_name for r in regs if r is not reg]
                     for info in self.infos:
                         if info.name == reg.plugin:
-                            info.duplicates.append(f"{registry.label} {name!r} also registered by {', '.join(others)}")
+                            info.duplicates.append(
+                                f"{registry.label} {name!r} also registered by {', '.join(others)}")
+        for blocked in self.options.blocked:
+            if blocked not in self._blocked_used:
+                self.warnings.append(f"-p no:{blocked} / RUNNER_DISABLE_PLUGINS: no installed plugin "
+                                     f"is named {blocked!r}.")
         if self.options.strict and failed:
-            lines = "; ".join(f"{name}: {err}" for name, err in failed)
-            raise PluginError(f"Plugins failed to load (strict mode): {lines}. "
-                              "Fix or uninstall them, or block them with -p no:NAME.")
+            self._raise_strict()
+
+    def _raise_strict(self) -> None:
+        lines = "; ".join(f"{i.label} ({i.module}): {i.error}" for i in self.failed)
+        raise PluginError(
+            f"Plugins failed to load and --strict-plugins (RUNNER_STRICT_PLUGINS) is on: {lines}. "
+            "Fix or uninstall them, or block them with -p no:NAME or RUNNER_DISABLE_PLUGINS."
+        )
 
     # -- queries -------------------------------------------------------------------------
+    @property
+    def hook_names(self) -> frozenset[str]:
+        """Every hook of the contract (:mod:`runner.hookspecs`)."""
+        return self._spec_names
+
     @property
     def failed(self) -> list[PluginInfo]:
         return [i for i in self.infos if i.status == "failed"]
 
+    def info(self, name: str) -> PluginInfo | None:
+        """The plugin called ``name`` (plugin name, distribution or module), if loaded."""
+        wanted = normalize(name)
+        for i in self.infos:
+            if wanted in {normalize(n) for n in (i.name, i.module, i.distribution or "") if n}:
+                return i
+        return None
+
     def registry(self, kind: str) -> Registry:
         return self.registries[kind]
 
-    def add_commands(self, cli: Any) -> None:
-        """Let plugins add click commands; a failure marks that plugin failed, nothing else."""
+    def add_commands(self, cli: Any, reserved: Iterable[str] = ()) -> None:
+        """Let plugins add click commands to ``cli``.
+
+        A plugin whose hook raises is marked failed (an error in strict mode); a command name
+        that is taken (by ``reserved`` built-in names, a command already in ``cli`` or an earlier
+        plugin) is not added and is flagged on both plugins, first one wins.
+        """
+        import click
+
+        taken = {name: "runner-core" for name in reserved} | {name: "runner-core" for name in cli.commands}
         for impl in self.pm.hook.register_commands.get_hookimpls():
             info = next((i for i in self.infos if i.name == impl.plugin_name), None)
-            before = set(cli.commands)
+            holder = click.Group("plugin")
             try:
-                impl.function(cli=cli)
+                impl.function(cli=holder)
             except Exception as exc:
                 if info is not None:
                     self._fail(info, f"register_commands raised: {_describe(exc)}")
+                    if self.options.strict:
+                        self._raise_strict()
                 continue
+            added: list[str] = []
+            for name, command in holder.commands.items():
+                owner = taken.get(name)
+                if owner is not None:
+                    mine = info.label if info is not None else impl.plugin_name
+                    self.warnings.append(f"command {name!r} of {mine} is not added: "
+                                         f"{owner} already provides it.")
+                    if info is not None:
+                        info.duplicates.append(f"command {name!r} also provided by {owner}")
+                    continue
+                cli.add_command(command, name)
+                taken[name] = info.label if info is not None else impl.plugin_name
+                added.append(name)
             if info is not None:
-                info.provides["commands"] = sorted(set(cli.commands) - before)
+                info.provides["commands"] = sorted(added)
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a lifecycle hook; observers never break a run."""
@@ -252,6 +352,18 @@ class Plugins:
             except Exception:
                 print(f"warning: plugin {impl.plugin_name} hook {hook_name} raised:\n"
                       f"{traceback.format_exc()}", file=sys.stderr)
+
+
+def _domain_registration(domain: Any, extra: Any, description: str) -> tuple[str, Any, str]:
+    if extra is not None or isinstance(domain, str):
+        raise TypeError("register() for domains takes one Domain instance: register(MyDomain())")
+    if isinstance(domain, type):
+        raise TypeError(f"register() got the class {domain.__name__}; pass an instance: "
+                        f"register({domain.__name__}())")
+    name = getattr(domain, "name", None)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"register() expects a Domain instance with a non-empty name, got {domain!r}")
+    return name, domain, description or getattr(domain, "description", "") or ""
 
 
 def _entry_points() -> Iterable[importlib_metadata.EntryPoint]:
@@ -269,7 +381,9 @@ def _hookimpl_names(module: Any) -> list[str]:
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    """``Type: message`` on one line (a plugin error is shown inside one paragraph)."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _version(dist: str) -> str | None:

@@ -7,11 +7,16 @@ distributions; ``DIST:NAME`` picks one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from runner.errors import AmbiguousNameError, UnknownNameError, did_you_mean
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self._entries)
 
+    def registrations(self, name: str) -> list[Registration]:
+        """Every registration of a bare name (more than one when plugins collide)."""
+        return list(self._entries.get(name, []))
+
     def __iter__(self) -> Iterator[Registration]:
         for name in sorted(self._entries):
             yield from self._entries[name]
@@ -67,9 +76,15 @@ class Registry:
         """Resolve ``NAME`` or ``DIST:NAME``; raise a readable error otherwise."""
         if ":" in name:
             owner, _, bare = name.partition(":")
+            wanted = _normalize(owner)
             for reg in self._entries.get(bare, []):
-                if owner in (reg.distribution, reg.plugin):
+                if wanted in {_normalize(n) for n in (reg.distribution or "", reg.plugin) if n}:
                     return reg
+            regs = self._entries.get(bare)
+            if regs:
+                choices = ", ".join(repr(r.qualified_name) for r in regs)
+                raise UnknownNameError(f"No plugin {owner!r} registers the {self.label} {bare!r}; "
+                                       f"it is registered as {choices}.")
             self._raise_unknown(name, bare)
         regs = self._entries.get(name)
         if not regs:
@@ -89,7 +104,9 @@ class Registry:
         msg += did_you_mean(bare, known)
         msg += f" Known {self.kind}: {', '.join(known) if known else '(none)'}."
         if self.failed_plugins:
-            failed = "; ".join(f"{p} ({err})" for p, err in self.failed_plugins)
+            # the likeliest provider first: a plugin named like the missing name
+            ranked = sorted(self.failed_plugins, key=lambda pe: bare.lower() not in pe[0].lower())
+            failed = "; ".join(f"{p} ({err})" for p, err in ranked)
             msg += f" These plugins failed to load and may have provided it: {failed}."
         msg += " Run `runner list-plugins` to see what is installed."
         raise UnknownNameError(msg)

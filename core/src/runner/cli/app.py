@@ -33,10 +33,12 @@ class RunnerGroup(click.Group):
         meta = root.meta
         if "runner.plugin_commands" not in meta:
             holder = click.Group("plugins")
-            self._plugins(ctx).add_commands(holder)
-            meta["runner.plugin_commands"] = {
-                n: c for n, c in holder.commands.items() if n not in BUILTIN_COMMANDS
-            }
+            plugins = self._plugins(ctx)
+            plugins.add_commands(holder, reserved=set(BUILTIN_COMMANDS) | set(self.commands))
+            for warning in plugins.warnings[meta.get("runner.warned", 0):]:
+                click.echo(f"warning: {warning}", err=True)
+            meta["runner.warned"] = len(plugins.warnings)
+            meta["runner.plugin_commands"] = dict(holder.commands)
         return meta["runner.plugin_commands"]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -84,9 +86,12 @@ def get_plugins(ctx: click.Context | None = None) -> Plugins:
             root.meta["runner.plugins"] = load_plugins(options)
         except RunnerError as exc:
             raise click.ClickException(str(exc)) from None
-        for info in root.meta["runner.plugins"].failed:
-            click.echo(f"warning: plugin {info.distribution or info.name} failed to load: {info.error}",
-                       err=True)
+        plugins = root.meta["runner.plugins"]
+        for info in plugins.failed:
+            click.echo(f"warning: plugin {info.label} failed to load: {info.error}", err=True)
+        for warning in plugins.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        root.meta["runner.warned"] = len(plugins.warnings)
     return root.meta["runner.plugins"]
 
 

@@ -33,7 +33,7 @@ class DB(BaseModel):
             return cls.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
-            loc = ".".join(str(p) for p in err["loc"])
+            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
             raise DBError(
                 f"Database file {path}: field {loc}: {err['msg']} "
                 f"({exc.error_count()} problem(s) in all). The file does not match {cls.__name__}; "
@@ -41,21 +41,51 @@ class DB(BaseModel):
             ) from None
 
     def hash(self) -> str:
+        """sha256 of the canonical JSON of :meth:`model_dump` (equal to τ²-bench's ``get_hash``)."""
         return dict_hash(self.model_dump())
 
     def dump(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.model_dump(mode="json"), indent=2), encoding="utf-8")
+        """Write the database as JSON (``.yaml``/``.yml``: YAML), readable by :meth:`load`."""
+        path = Path(path)
+        data = self.model_dump(mode="json")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            return
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def dict_hash(data: Any) -> str:
-    """sha256 of ``json.dumps(data, sort_keys=True, default=str)`` (τ²-bench's definition)."""
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    """sha256 of ``json.dumps(data, sort_keys=True, default=str)``: τ²-bench's definition.
+
+    One deliberate difference: sets are hashed as sorted lists, because ``str(set)`` depends on
+    the process's hash seed and the hash must be the same in every process.
+    """
+    text = json.dumps(data, sort_keys=True, default=_json_default)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        try:
+            return sorted(value)
+        except TypeError:
+            return sorted(value, key=repr)
+    return str(value)
+
+
+_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
 
 
 def load_data_file(path: str | Path) -> Any:
-    """Read a JSON, TOML or YAML file by its suffix, with a readable error."""
+    """Read a JSON, TOML or YAML file by its suffix; every problem is a one-paragraph
+    :class:`DBError` naming the file (and the line, for syntax errors)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise DBError(f"Data file {path}: unsupported format {suffix or '(no suffix)'!r}; "
+                      "use .json, .toml or .yaml.")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -65,12 +95,10 @@ def load_data_file(path: str | Path) -> Any:
             return json.loads(text)
         if suffix == ".toml":
             return tomllib.loads(text)
-        if suffix in (".yaml", ".yml"):
-            import yaml
+        import yaml  # only YAML users pay for it
 
-            return yaml.safe_load(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DBError(f"Data file {path} is not valid {suffix[1:].upper()}: {exc}.") from None
-    except Exception as exc:  # yaml's errors carry line and column in their text
-        raise DBError(f"Data file {path} is not valid YAML: {exc}.") from None
-    raise DBError(f"Data file {path}: unsupported format {suffix!r}; use .json, .toml or .yaml.")
+        return yaml.safe_load(text)
+    except Exception as exc:  # json/toml/yaml errors all say where (line, column) in their text
+        kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
+        detail = " ".join(str(exc).split())
+        raise DBError(f"Data file {path} is not valid {kind}: {detail}. Fix the syntax there.") from None

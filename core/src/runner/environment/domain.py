@@ -101,6 +101,18 @@ class DataDomain(Domain):
         "task_file": "a tasks JSON file to use instead of the folder's",
     }
 
+    def configure(self, options: dict[str, Any]) -> Self:
+        """A configured copy; a ``data_dir`` or ``task_file`` that does not exist is an error now,
+        not in the middle of a run."""
+        clone = super().configure(options)
+        if "data_dir" in options:
+            clone.data_dir  # noqa: B018 - raises ConfigError for a missing folder
+        task_file = options.get("task_file")
+        if task_file and not Path(task_file).is_file():
+            raise ConfigError(f"Task file {task_file} for domain {self.name!r} does not exist. "
+                              "Pass an existing file with --domain-option task_file=PATH.")
+        return clone
+
     @property
     def data_dir(self) -> Path:
         raw = self.options.get("data_dir") or (self.data_dir_env and os.environ.get(self.data_dir_env))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
-from runner.environment.tools import Tool, to_content
 from runner.environment.toolkit import ToolKit
+from runner.environment.tools import Tool, to_content
 from runner.models.messages import ToolCall, ToolMessage
 from runner.models.task import EnvAssertion, EnvFunctionCall, InitialState
 
@@ -89,6 +90,46 @@ class Environment:
             self.run_function(action)
         self.sync()
 
+    def replay(self, messages: list[Any], strict: bool = True) -> None:
+        """Re-run the write tool calls of a trajectory (τ²-bench's ``set_state`` replay).
+
+        Used to rebuild a state from a task's message history, and by the evaluator to rebuild
+        the final state of a finished conversation on a fresh environment. Every tool call must
+        be followed by its result (a :class:`ToolMessage` with the same id, or a
+        :class:`MultiToolMessage`); calls of unknown tools and read-only tools are skipped (they
+        changed nothing), and with ``strict`` a replayed call whose result differs from the
+        recorded one raises ``ValueError``, because the state would then differ too.
+        """
+        from runner.models.messages import MultiToolMessage, flatten
+
+        pending: list[ToolCall] = []
+        for message in flatten(list(messages)):
+            if isinstance(message, MultiToolMessage):  # pragma: no cover - flatten expands these
+                continue
+            if isinstance(message, ToolMessage):
+                if not pending:
+                    raise ValueError(f"Tool message {message.id!r} does not follow a tool call.")
+                call = pending.pop(0)
+                if call.id != message.id:
+                    raise ValueError(f"Tool call id mismatch: call {call.id!r}, result {message.id!r}.")
+                self._replay_one(call, message, strict)
+                continue
+            if pending:
+                raise ValueError(f"Tool call {pending[0].id!r} ({pending[0].name}) has no result.")
+            pending = list(getattr(message, "tool_calls", None) or [])
+        self.sync()
+
+    def _replay_one(self, call: ToolCall, recorded: ToolMessage, strict: bool) -> None:
+        kit = self.toolkit_for(call.requestor)
+        if kit is None or not kit.has_tool(call.name) or not kit.is_write(call.name):
+            return
+        result = self.execute(call)
+        if strict and _loose_json(result.content) != _loose_json(recorded.content):
+            raise ValueError(
+                f"Replaying {call.name}({call.arguments}) returned {result.content!r}, "
+                f"but the trajectory recorded {recorded.content!r}."
+            )
+
     @staticmethod
     def update_db(kit: ToolKit, patch: dict[str, Any]) -> None:
         """Deep-merge ``patch`` into the toolkit's database and re-validate it."""
@@ -119,6 +160,13 @@ class Environment:
             raise ValueError(f"Assertion function {assertion.func_name} returned "
                              f"{type(result).__name__}, not bool.")
         return result == assertion.assert_value
+
+
+def _loose_json(text: str | None) -> Any:
+    try:
+        return json.loads(text or "")
+    except ValueError:
+        return text
 
 
 def _deep_merge(base: Any, patch: Any) -> Any:

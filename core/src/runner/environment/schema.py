@@ -111,25 +111,39 @@ def function_schema(
     parameters = _clean(args_model.model_json_schema())
     return FunctionSchema(
         name=name or fn.__name__,
-        description=description if description is not None else doc.summary,
+        description=description if description is not None else (doc.summary or name or fn.__name__),
         args_model=args_model,
         parameters=parameters,
     )
 
 
+_VALUE_KEYS = frozenset({"default", "enum", "const", "examples"})
+_NAME_MAP_KEYS = frozenset({"properties", "$defs", "patternProperties"})
+
+
 def _clean(schema: dict[str, Any]) -> dict[str, Any]:
-    """Drop pydantic's cosmetic titles; keep ``$defs`` for nested models."""
-    schema = dict(schema)
-    schema.pop("title", None)
+    """Drop pydantic's cosmetic titles (never a property named ``title``, never inside a default
+    value); keep ``$defs`` for nested models; forbid arguments the function does not take."""
+    schema = _strip_titles(schema)
     schema.setdefault("properties", {})
     schema.setdefault("required", [])
     schema["additionalProperties"] = False
+    return schema
 
-    def strip(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
-        if isinstance(node, list):
-            return [strip(v) for v in node]
+
+def _strip_titles(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strip_titles(v) for v in node]
+    if not isinstance(node, dict):
         return node
-
-    return strip(schema)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key in _VALUE_KEYS:
+            out[key] = value
+        elif key in _NAME_MAP_KEYS and isinstance(value, dict):
+            out[key] = {name: _strip_titles(sub) for name, sub in value.items()}
+        else:
+            out[key] = _strip_titles(value)
+    return out

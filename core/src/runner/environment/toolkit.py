@@ -11,11 +11,12 @@ from runner.environment.tools import TOOL_ATTR, Tool, ToolSpec, build_tool
 class ToolKit:
     """Subclass and decorate methods with ``@tool``; the base stores the database as ``self.db``.
 
-    The set of tools is found once per class (walking the MRO, so toolkits can inherit tools),
-    and bound per instance on first use.
+    The set of tools is found once per class (walking the MRO, so toolkits inherit tools; an
+    override without ``@tool`` stays a tool, as in τ²-bench), their schemas are built once per function, and they are bound per
+    instance on first use, so creating a toolkit for every simulation costs almost nothing.
     """
 
-    _tool_specs: ClassVar[dict[str, tuple[str, ToolSpec]]]
+    _tool_specs: ClassVar[dict[str, tuple[str, ToolSpec]]] = {}
 
     def __init__(self, db: DB | None = None) -> None:
         self.db = db
@@ -66,6 +67,3 @@ class ToolKit:
 
     def db_hash(self) -> str | None:
         return None if self.db is None else self.db.hash()
-
-
-ToolKit._tool_specs = {}

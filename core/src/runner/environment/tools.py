@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
 from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
@@ -80,7 +80,10 @@ class ToolArgumentError(ValueError):
 
 
 def build_tool(bound: Callable[..., Any], spec: ToolSpec) -> Tool:
-    schema = function_schema(bound, name=spec.name)
+    """A :class:`Tool` for a bound method; the schema is built once per function and cached,
+    because environments (and so toolkits) are created several times per simulation."""
+    func = getattr(bound, "__func__", bound)
+    schema = _schema_of(func, spec.name)
     return Tool(
         name=schema.name,
         description=schema.description,
@@ -91,21 +94,30 @@ def build_tool(bound: Callable[..., Any], spec: ToolSpec) -> Tool:
     )
 
 
-def to_content(value: Any) -> str:
-    """A tool's return value as message text, formatted the way τ²-bench formats it.
+@functools.cache
+def _schema_of(func: Callable[..., Any], name: str | None) -> FunctionSchema:
+    return function_schema(func, name=name)
 
-    Strings stay as they are; models, dicts and lists become JSON (``json.dumps`` of the plain
-    Python dump, so the content of a tool message is byte-identical to τ²-bench's).
+
+def to_content(value: Any) -> str:
+    """A tool's return value as message text, formatted exactly as τ²-bench formats it.
+
+    Strings stay as they are; anything else becomes ``json.dumps`` of its plain form, where
+    pydantic models are dumped, numbers and booleans become strings (``True`` -> ``"True"``) and
+    dates ISO strings, so the content of a tool message is byte-identical to τ²-bench's
+    ``Environment.to_json_str``. Types τ²-bench rejects fall back to ``str``.
     """
     if isinstance(value, str):
-        return value
+        return str.__str__(value)  # a str enum gives its value, not "Color.RED"
     return json.dumps(_plain(value), default=str)
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump()
-    if isinstance(value, (bool, int, float)) and not isinstance(value, Enum):
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, (bool, int, float)):
         return str(value)
     if isinstance(value, list):
         return [_plain(v) for v in value]

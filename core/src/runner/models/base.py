@@ -1,20 +1,42 @@
-"""The base model: keeps unknown fields so τ²-bench files round-trip unchanged."""
+"""The base model: keeps unknown fields and key order so τ²-bench files round-trip unchanged."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_serializer, model_validator
 
 
 class Model(BaseModel):
     """Base of every file-format model.
 
     ``extra="allow"`` keeps fields we do not know (a newer τ²-bench, a plugin's own annotations),
-    and :meth:`to_json` dumps only what was set, so loading then dumping gives back the input.
+    :meth:`to_json` dumps only what was set, and a model validated from a dict remembers the
+    order of that dict's keys, so loading a file then dumping it gives back the same JSON text,
+    not merely an equal object (clean diffs when a tool rewrites a task file).
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    _key_order: tuple[str, ...] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_key_order(cls, data: Any, handler: Any) -> Any:
+        instance = handler(data)
+        if isinstance(data, dict) and isinstance(instance, Model):
+            instance._key_order = tuple(data)
+        return instance
+
+    @model_serializer(mode="wrap")
+    def _dump_in_key_order(self, handler: Any) -> dict[str, Any]:
+        out = handler(self)
+        order = self._key_order
+        if not order or not isinstance(out, dict):
+            return out
+        ordered = {key: out[key] for key in order if key in out}
+        ordered.update(out)  # fields set after loading keep their place at the end
+        return ordered
 
     def to_json(self) -> dict[str, Any]:
         """The JSON-compatible dict of the fields that were set (defaults left out)."""

@@ -6,11 +6,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from runner.constants import STOP_TOKEN  # noqa: F401 - re-exported
 from runner.models.base import Model
 
 Requestor = Literal["assistant", "user"]
-
-from runner.constants import STOP_TOKEN  # noqa: F401 - re-exported
 
 
 class ToolCall(Model):
@@ -37,6 +36,16 @@ class _ParticipantMessage(_MessageBase):
     cost: float | None = None
     usage: dict[str, Any] | None = None
     raw_data: dict[str, Any] | None = None
+    # Full duplex: a message is also one tick's chunk, optionally with audio (τ²-bench names).
+    #: Whether the chunk carries audio (``audio_content`` base64, or a file at ``audio_path``).
+    is_audio: bool = False
+    audio_content: str | None = None
+    audio_path: str | None = None
+    #: Encoding, sample rate and channels of the audio, e.g. ``{"encoding": "pcm_s16le", ...}``.
+    audio_format: dict[str, Any] | None = None
+    chunk_id: int | None = None
+    is_final_chunk: bool = True
+    contains_speech: bool = True
 
     def is_tool_call(self) -> bool:
         return bool(self.tool_calls)

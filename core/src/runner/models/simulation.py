@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -12,7 +12,7 @@ from runner.models.messages import Message
 from runner.models.task import Action, EnvAssertion, RewardType
 
 
-class TerminationReason(str, Enum):
+class TerminationReason(StrEnum):
     USER_STOP = "user_stop"
     AGENT_STOP = "agent_stop"
     MAX_STEPS = "max_steps"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import Field
@@ -70,7 +70,7 @@ class EnvAssertion(EnvFunctionCall):
     message: str | None = None
 
 
-class RewardType(str, Enum):
+class RewardType(StrEnum):
     DB = "DB"
     ENV_ASSERTION = "ENV_ASSERTION"
     NL_ASSERTION = "NL_ASSERTION"
