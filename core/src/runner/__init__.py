@@ -34,10 +34,12 @@ _EXPORTS: dict[str, str] = {
     "FullDuplexUser": "runner.participants",
     "FunctionSchema": "runner.environment.schema",
     "HalfDuplexAgent": "runner.participants",
+    "HalfDuplexOrchestrator": "runner.orchestrator",
     "HalfDuplexUser": "runner.participants",
     "InitialState": "runner.models.task",
     "Message": "runner.models.messages",
     "MultiToolMessage": "runner.models.messages",
+    "NLJudge": "runner.evaluation",
     "PluginError": "runner.errors",
     "PluginOptions": "runner.plugins",
     "Plugins": "runner.plugins",
@@ -57,12 +59,15 @@ _EXPORTS: dict[str, str] = {
     "UnknownNameError": "runner.errors",
     "UserMessage": "runner.models.messages",
     "UserScenario": "runner.models.task",
+    "aevaluate_simulation": "runner.evaluation",
     "dump_tasks": "runner.models.taskfile",
+    "evaluate_simulation": "runner.evaluation",
     "function_schema": "runner.environment.schema",
     "hookimpl": "runner.hookspecs",
     "hookspec": "runner.hookspecs",
     "load_plugins": "runner.plugins",
     "load_tasks": "runner.models.taskfile",
+    "run_simulation": "runner.simulation",
     "tool": "runner.environment.tools",
 }
 
@@ -104,6 +109,11 @@ if TYPE_CHECKING:
         TaskFileError,
         UnknownNameError,
     )
+    from runner.evaluation import (  # noqa: F401
+        NLJudge,
+        aevaluate_simulation,
+        evaluate_simulation,
+    )
     from runner.hookspecs import (  # noqa: F401
         hookimpl,
         hookspec,
@@ -132,6 +142,7 @@ if TYPE_CHECKING:
         dump_tasks,
         load_tasks,
     )
+    from runner.orchestrator import HalfDuplexOrchestrator  # noqa: F401
     from runner.participants import (  # noqa: F401
         FullDuplexAgent,
         FullDuplexUser,
@@ -143,3 +154,4 @@ if TYPE_CHECKING:
         Plugins,
         load_plugins,
     )
+    from runner.simulation import run_simulation  # noqa: F401

@@ -6,15 +6,46 @@ Factories import their modules lazily so loading this plugin stays cheap.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from runner.hookspecs import hookimpl
 
 
+def _replay_agent(ctx: Any) -> Any:
+    from runner.builtins.replay import build_replay_agent
+
+    return build_replay_agent(ctx)
+
+
+def _scripted_user(ctx: Any) -> Any:
+    from runner.builtins.scripted import build_scripted_user
+
+    return build_scripted_user(ctx)
+
+
+class HalfDuplex:
+    """Registered as ``half_duplex``: constructing it builds a
+    :class:`runner.orchestrator.HalfDuplexOrchestrator` (imported only then, so loading the
+    built-in plugin stays cheap)."""
+
+    def __new__(cls, **kwargs: Any) -> Any:
+        from runner.orchestrator.half_duplex import HalfDuplexOrchestrator
+
+        return HalfDuplexOrchestrator(**kwargs)
+
+
 @hookimpl
 def register_agents(register: Callable[..., None]) -> None:
-    pass
+    register("replay", _replay_agent,
+             "Oracle: performs the task's expected actions, then states what it must communicate")
 
 
 @hookimpl
 def register_users(register: Callable[..., None]) -> None:
-    pass
+    register("scripted", _scripted_user,
+             "Deterministic user: opens with the ticket, performs the expected user actions, stops")
+
+
+@hookimpl
+def register_orchestrators(register: Callable[..., None]) -> None:
+    register("half_duplex", HalfDuplex, "Turn-based: one message at a time (τ²-bench's orchestrator)")

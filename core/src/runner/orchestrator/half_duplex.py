@@ -1,0 +1,380 @@
+"""The half-duplex orchestrator: one message at a time, like τ²-bench's ``Orchestrator``.
+
+Routing: an assistant message with tool calls goes to the environment and the results come back
+to the agent; plain assistant text goes to the user; a user message with tool calls goes to the
+user tools and the results come back to the user; plain user text goes to the agent. Every
+message is one *step* (the environment's answer to a message with tool calls is one step too).
+
+The orchestrator never raises for a participant's or a tool's fault: a failing tool is an error
+:class:`~runner.ToolMessage` the caller reads, and an exception in a participant ends the run
+with a termination reason (see ``docs/orchestrator.md``). The result is not evaluated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from runner.constants import GREETING
+from runner.errors import ContextWindowExceededError, InfrastructureError
+from runner.models.messages import (
+    AssistantMessage,
+    MultiToolMessage,
+    ToolCall,
+    ToolMessage,
+    UserMessage,
+)
+from runner.models.simulation import SimulationRun, TerminationReason
+
+AGENT, USER, ENV = "agent", "user", "env"
+_REQUESTOR = {AGENT: "assistant", USER: "user"}
+_ERROR_REASON = {AGENT: TerminationReason.AGENT_ERROR, USER: TerminationReason.USER_ERROR}
+_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|(?i:api[_-]?key)\s*[=:]\s*\S+|Bearer\s+\S+)")
+
+
+class ParticipantFailure(Exception):
+    """A participant's exception, tagged with the termination reason it causes."""
+
+    def __init__(self, reason: TerminationReason, error: str) -> None:
+        super().__init__(error)
+        self.reason = reason
+        self.error = error
+
+
+def describe_error(exc: BaseException, limit: int = 500) -> str:
+    """One line naming the exception, with anything that looks like a credential removed."""
+    text = " ".join(str(exc).split())
+    text = _SECRET.sub("[redacted]", text)
+    line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def now() -> str:
+    return datetime.now().isoformat()
+
+
+class HalfDuplexOrchestrator:
+    """Drives one turn-based conversation between an agent, a user and an environment.
+
+    ``max_steps``: the run ends (``max_steps``) once this many messages were produced, checked
+    only when no tool call is waiting for its result. ``max_errors``: the run ends
+    (``too_many_errors``) once this many tool results *in total* (agent and user side, not
+    counting the task's message history) had ``error=True``. ``timeout``: wall-clock seconds for
+    the whole conversation (``timeout``). Extra keyword ``options`` are accepted and ignored so
+    that configuration meant for other orchestrators does not break this one.
+    """
+
+    def __init__(
+        self,
+        *,
+        environment: Any,
+        agent: Any,
+        user: Any,
+        task: Any,
+        seed: int | None = None,
+        max_steps: int = 100,
+        max_errors: int = 10,
+        timeout: float | None = None,
+        **options: Any,
+    ) -> None:
+        self.environment = environment
+        self.agent = agent
+        self.user = user
+        self.task = task
+        self.seed = seed
+        self.max_steps = max_steps
+        self.max_errors = max_errors
+        self.timeout = timeout
+        self.options = options
+        self.messages: list[Any] = []
+        self.step_count = 0
+        self.num_errors = 0
+        self.termination_reason: TerminationReason | None = None
+        self.error: str | None = None
+        self._agent_state: Any = None
+        self._user_state: Any = None
+
+    # -- public ----------------------------------------------------------------------------
+    async def run(self) -> SimulationRun:
+        """Run the conversation to its end and return the (unevaluated) result."""
+        start_time = now()
+        started = time.perf_counter()
+        timer = asyncio.timeout(self.timeout) if self.timeout is not None else None
+        try:
+            if timer is None:
+                await self._conversation()
+            else:
+                async with timer:
+                    await self._conversation()
+        except ParticipantFailure as failure:
+            self.termination_reason = failure.reason
+            self.error = failure.error
+        except TimeoutError as exc:
+            if timer is not None and timer.expired():
+                self.termination_reason = TerminationReason.TIMEOUT
+                self.error = f"The simulation exceeded its timeout of {self.timeout:g} s."
+            else:
+                self._unexpected(exc)
+        except Exception as exc:  # a bug of the orchestrator or the environment
+            self._unexpected(exc)
+        return self._result(start_time, time.perf_counter() - started)
+
+    # -- the loop --------------------------------------------------------------------------
+    async def _conversation(self) -> None:
+        agent_call = _caller(self.agent, AGENT)
+        user_call = _caller(self.user, USER)
+        sender, receiver, message = self._initialize()
+        while self.termination_reason is None:
+            if receiver == ENV:
+                results = self._execute(message.tool_calls, _REQUESTOR[sender])
+                for result in results:
+                    self._append(result)
+                message = results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
+                sender, receiver = ENV, sender
+            elif receiver == USER:
+                self._user_state, reply = await self._generate(
+                    user_call, message, self._user_state, USER, UserMessage)
+                self._append(reply)
+                sender, message = USER, reply
+                receiver = ENV if reply.tool_calls else AGENT
+                if _is_stop(self.user, reply, USER):
+                    self.termination_reason = TerminationReason.USER_STOP
+            else:
+                self._agent_state, reply = await self._generate(
+                    agent_call, message, self._agent_state, AGENT, AssistantMessage)
+                self._append(reply)
+                sender, message = AGENT, reply
+                receiver = ENV if reply.tool_calls else USER
+                if _is_stop(self.agent, reply, AGENT):
+                    self.termination_reason = TerminationReason.AGENT_STOP
+            self.step_count += 1
+            if receiver != ENV and self.termination_reason is None:
+                if self.step_count >= self.max_steps:
+                    self.termination_reason = TerminationReason.MAX_STEPS
+                if self.num_errors >= self.max_errors:
+                    self.termination_reason = TerminationReason.TOO_MANY_ERRORS
+
+    async def _generate(
+        self,
+        call: Callable[[Any, Any], Awaitable[tuple[Any, Any]]],
+        message: Any,
+        state: Any,
+        side: str,
+        expected: type,
+    ) -> tuple[Any, Any]:
+        try:
+            reply, state = await call(message, state)
+        except Exception as exc:  # the participant's fault (or its provider's): end the run
+            raise _failure(side, exc) from exc
+        if not isinstance(reply, expected):
+            raise ParticipantFailure(
+                _ERROR_REASON[side],
+                f"The {side} returned {type(reply).__name__}, not {expected.__name__}.",
+            )
+        if reply.tool_calls:
+            _own_calls(reply, _REQUESTOR[side])
+        return state, reply
+
+    def _execute(self, calls: list[ToolCall], requestor: str) -> list[ToolMessage]:
+        execute = self.environment.execute
+        results = []
+        for call in calls:
+            result = execute(call)
+            if result.error:
+                self.num_errors += 1
+            results.append(result)
+        return results
+
+    def _append(self, message: Any) -> None:
+        if message.turn_idx is not None:  # a participant re-sent an object it already sent
+            message = message.model_copy()
+        message.turn_idx = len(self.messages)
+        if message.timestamp is None:
+            message.timestamp = now()
+        self.messages.append(message)
+
+    # -- start -----------------------------------------------------------------------------
+    def _initialize(self) -> tuple[str, str, Any]:
+        """Apply the task's initial state; return (sender, receiver, message) of the first step."""
+        initial = self.task.initial_state
+        self.environment.apply_initial_state(initial)
+        history = list(initial.message_history or []) if initial is not None else []
+        self._seed(self.agent, AGENT)
+        self._seed(self.user, USER)
+        if not history:
+            greeting = AssistantMessage(content=GREETING, cost=0.0)
+            self._user_state = self._init_state(self.user, USER, None)
+            self._agent_state = self._init_state(self.agent, AGENT, [greeting])
+            self._append(greeting)
+            return AGENT, USER, greeting
+        return self._resume(history)
+
+    def _resume(self, history: list[Any]) -> tuple[str, str, Any]:
+        """Continue from a message history: replay its tool calls and find who speaks next."""
+        history = [m.model_copy(update={"turn_idx": None}) for m in history]
+        self._replay_history(history)
+        last = history[-1]
+        if isinstance(last, MultiToolMessage):
+            last = last.tool_messages[-1]
+        if isinstance(last, AssistantMessage):
+            sender, receiver = AGENT, (ENV if last.tool_calls else USER)
+            agent_sees, user_sees = history, history[:-1]
+        elif isinstance(last, UserMessage):
+            sender, receiver = USER, (ENV if last.tool_calls else AGENT)
+            agent_sees, user_sees = history[:-1], history
+        elif isinstance(last, ToolMessage):
+            sender = ENV
+            receiver = USER if last.requestor == "user" else AGENT
+            agent_sees, user_sees = (history, history[:-1]) if receiver == USER else (history[:-1], history)
+        else:
+            raise ValueError(f"A message history must end with an assistant, user or tool message, "
+                             f"not {type(last).__name__}.")
+        self._agent_state = self._init_state(self.agent, AGENT, [m for m in agent_sees if _agent_visible(m)])
+        self._user_state = self._init_state(self.user, USER, [m for m in user_sees if _user_visible(m)])
+        for m in history:
+            self._append(m)
+        message: Any = history[-1]
+        if sender == ENV:
+            message = _trailing_results(history)
+        if isinstance(message, AssistantMessage) and _is_stop(self.agent, message, AGENT):
+            self.termination_reason = TerminationReason.AGENT_STOP
+        elif isinstance(message, UserMessage) and _is_stop(self.user, message, USER):
+            self.termination_reason = TerminationReason.USER_STOP
+        return sender, receiver, message
+
+    def _replay_history(self, history: list[Any]) -> None:
+        """Bring the environment to the state the history implies (write tools only)."""
+        env = self.environment
+        for m in history:
+            for call in getattr(m, "tool_calls", None) or []:
+                if env.is_write(call):
+                    env.execute(call)
+
+    def _seed(self, participant: Any, side: str) -> None:
+        if self.seed is None:
+            return
+        try:
+            participant.set_seed(self.seed)
+        except Exception as exc:
+            raise _failure(side, exc) from exc
+
+    @staticmethod
+    def _init_state(participant: Any, side: str, history: list[Any] | None) -> Any:
+        try:
+            return participant.get_init_state(history)
+        except Exception as exc:
+            raise _failure(side, exc) from exc
+
+    # -- end -------------------------------------------------------------------------------
+    def _unexpected(self, exc: BaseException) -> None:
+        self.termination_reason = TerminationReason.UNEXPECTED_ERROR
+        self.error = describe_error(exc)
+
+    def _result(self, start_time: str, duration: float) -> SimulationRun:
+        agent_cost = user_cost = 0.0
+        usage: dict[str, dict[str, float]] = {}
+        for m in self.messages:
+            cost = getattr(m, "cost", None)
+            if cost:
+                if m.role == "assistant":
+                    agent_cost += cost
+                else:
+                    user_cost += cost
+            used = getattr(m, "usage", None)
+            if used:
+                bucket = usage.setdefault("agent" if m.role == "assistant" else "user", {})
+                for key, value in used.items():
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        bucket[key] = bucket.get(key, 0) + value
+        return SimulationRun(
+            id=uuid.uuid4().hex,
+            task_id=self.task.id,
+            seed=self.seed,
+            start_time=start_time,
+            end_time=now(),
+            duration=duration,
+            termination_reason=self.termination_reason or TerminationReason.UNEXPECTED_ERROR,
+            messages=self.messages,
+            agent_cost=agent_cost,
+            user_cost=user_cost,
+            usage=usage or None,
+            error=self.error,
+        )
+
+
+def _caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable[tuple[Any, Any]]]:
+    """The participant's async method when it has one, else its sync one in a worker thread."""
+    is_async = getattr(participant, "is_async_native", None)
+    if is_async is not None and is_async():
+        return participant.agenerate_next_message
+    if not hasattr(participant, "generate_next_message"):
+        raise ParticipantFailure(_ERROR_REASON[side],
+                                 f"The {side} {type(participant).__name__} is not a half-duplex participant.")
+    sync = participant.generate_next_message
+
+    async def in_thread(message: Any, state: Any) -> tuple[Any, Any]:
+        return await asyncio.to_thread(sync, message, state)
+
+    return in_thread
+
+
+def _failure(side: str, exc: BaseException) -> ParticipantFailure:
+    if isinstance(exc, InfrastructureError):
+        reason = TerminationReason.INFRASTRUCTURE_ERROR
+    elif isinstance(exc, ContextWindowExceededError):
+        reason = TerminationReason.CONTEXT_WINDOW_EXCEEDED
+    else:
+        reason = _ERROR_REASON[side]
+    return ParticipantFailure(reason, f"{side}: {describe_error(exc)}")
+
+
+def _is_stop(participant: Any, message: Any, side: str) -> bool:
+    try:
+        return bool(participant.is_stop(message))
+    except Exception as exc:
+        raise _failure(side, exc) from exc
+
+
+def _own_calls(message: Any, requestor: str) -> None:
+    """Make every tool call of a message carry its sender as requestor (the routing depends on it)."""
+    calls = message.tool_calls
+    for i, call in enumerate(calls):
+        if call.requestor != requestor:
+            calls[i] = call.model_copy(update={"requestor": requestor})
+
+
+def _trailing_results(history: list[Any]) -> Any:
+    """The tool results at the end of a history, as the caller would have received them."""
+    results: list[ToolMessage] = []
+    for m in reversed(history):
+        if isinstance(m, ToolMessage):
+            results.append(m)
+        elif isinstance(m, MultiToolMessage):
+            results.extend(reversed(m.tool_messages))
+        else:
+            break
+    results.reverse()
+    return results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
+
+
+def _agent_visible(m: Any) -> bool:
+    """What an agent saw of a history (τ²-bench's rule): not the user's tool traffic."""
+    if isinstance(m, UserMessage):
+        return not m.tool_calls
+    if isinstance(m, ToolMessage):
+        return m.requestor == "assistant"
+    return isinstance(m, (AssistantMessage, MultiToolMessage))
+
+
+def _user_visible(m: Any) -> bool:
+    """What a user saw of a history: not the agent's tool traffic."""
+    if isinstance(m, AssistantMessage):
+        return not m.tool_calls
+    if isinstance(m, ToolMessage):
+        return m.requestor == "user"
+    return isinstance(m, UserMessage)
