@@ -37,6 +37,14 @@ _EXPORTS: dict[str, str] = {
     "HalfDuplexOrchestrator": "runner.orchestrator",
     "HalfDuplexUser": "runner.participants",
     "InitialState": "runner.models.task",
+    "LLMError": "runner.llm",
+    "LLMGateway": "runner.llm",
+    "LLMRequestError": "runner.llm",
+    "LLMResponse": "runner.llm",
+    "LLMToolCall": "runner.llm",
+    "StreamEvent": "runner.llm",
+    "configure_gateway": "runner.llm",
+    "get_gateway": "runner.llm",
     "Message": "runner.models.messages",
     "MultiToolMessage": "runner.models.messages",
     "NLJudge": "runner.evaluation",
@@ -117,6 +125,16 @@ if TYPE_CHECKING:
     from runner.hookspecs import (  # noqa: F401
         hookimpl,
         hookspec,
+    )
+    from runner.llm import (  # noqa: F401
+        LLMError,
+        LLMGateway,
+        LLMRequestError,
+        LLMResponse,
+        LLMToolCall,
+        StreamEvent,
+        configure_gateway,
+        get_gateway,
     )
     from runner.models import (  # noqa: F401
         Action,

@@ -1,0 +1,464 @@
+"""A local OpenAI-compatible chat-completions server for tests and benchmarks.
+
+Tests of anything that calls an LLM run the real client path (``litellm`` → HTTP) against this
+server instead of a provider: scripted replies, configurable latency, injected faults, and a
+record of every request. It binds 127.0.0.1 only and never talks to the outside world.
+
+Two ways to run it::
+
+    with LLMTestServer([reply.text("hi")]) as server:        # own thread + event loop
+        litellm.completion("openai/test", messages, api_base=server.url, api_key="sk-test")
+
+    async with LLMTestServer(responder=answer) as server:     # inside a running event loop
+        ...
+
+and a third for benchmarks, in its own process: ``python -m runner.testing.llm_server
+--latency 2`` prints its URL on the first line of stdout; ``GET /stats`` reports the counters.
+
+Which reply answers a request, first match wins: a fault scheduled for that request number, a
+fault drawn at the plan's rate, the next scripted reply (FIFO), ``responder(body)``, ``default``.
+With none of these the server answers 400 saying so, so a test missing a reply fails loudly
+rather than hanging or retrying.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import random
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from runner.testing import replies
+from runner.testing.replies import FaultKind, Reply
+
+Responder = Callable[[dict[str, Any]], Any]
+MAX_HANG_SECONDS = 120.0
+CREATED = 1_700_000_000  # fixed "created" timestamp: identical requests get identical bodies
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """Faults injected regardless of the script.
+
+    ``schedule`` maps a 0-based request number to a reply (or fault kind) for that request;
+    otherwise each request fails with probability ``rate``, with a kind drawn from ``kinds``
+    (seeded, so a run is reproducible). A faulted request does not consume a scripted reply: the
+    client's retry gets it.
+    """
+
+    rate: float = 0.0
+    kinds: tuple[FaultKind, ...] = ("rate_limit", "server_error")
+    seed: int = 0
+    schedule: Mapping[int, Reply | FaultKind] = field(default_factory=dict)
+    retry_after: float = 0.05
+    hang: float = 30.0
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the server saw it (the Authorization header is never kept)."""
+
+    index: int
+    body: dict[str, Any] | None
+    received_at: float
+    answered_at: float | None = None
+    status: int | None = None
+    fault: bool = False
+
+    @property
+    def last_message(self) -> dict[str, Any] | None:
+        messages = (self.body or {}).get("messages") or []
+        return messages[-1] if messages else None
+
+
+@dataclass
+class ServerStats:
+    """Counters since the start (or the last :meth:`LLMTestServer.reset_stats`)."""
+
+    count: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    faults: int = 0
+    requests: list[RecordedRequest] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "count": self.count,
+            "in_flight": self.in_flight,
+            "peak_in_flight": self.peak_in_flight,
+            "faults": self.faults,
+        }
+
+
+class LLMTestServer:
+    """An OpenAI-compatible ``POST /v1/chat/completions`` endpoint on 127.0.0.1.
+
+    ``script``: replies (or plain strings) answered in order. ``responder(body)``: a function
+    (sync or async) returning a reply, a string, or ``None`` to fall through, for scripts that
+    depend on the request (e.g. on the last message). ``latency``: seconds before answering,
+    a number or a function of the request body. ``faults``: a :class:`FaultPlan`.
+    ``record_bodies=False`` keeps only counters (benchmarks with many requests).
+    """
+
+    def __init__(
+        self,
+        script: Iterable[Reply | str] = (),
+        *,
+        responder: Responder | None = None,
+        default: Reply | str | None = None,
+        latency: float | Callable[[dict[str, Any]], float] = 0.0,
+        faults: FaultPlan | None = None,
+        record_bodies: bool = True,
+        port: int = 0,
+    ) -> None:
+        self._script: deque[Reply] = deque(_as_reply(r) for r in script)
+        self.responder = responder
+        self.default = _as_reply(default) if default is not None else None
+        self.latency = latency
+        self.faults = faults or FaultPlan()
+        self.record_bodies = record_bodies
+        self.stats = ServerStats()
+        self._random = random.Random(self.faults.seed)
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------- public helpers
+    @property
+    def url(self) -> str:
+        """The base URL to give a client as ``api_base`` (ends with ``/v1``)."""
+        if not self._port:
+            raise RuntimeError("LLMTestServer is not started")
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    def litellm_kwargs(self, api_key: str = "sk-test") -> dict[str, str]:
+        """``api_base``/``api_key`` arguments pointing ``litellm`` at this server."""
+        return {"api_base": self.url, "api_key": api_key}
+
+    def add(self, *script: Reply | str) -> None:
+        """Append replies to the script (thread-safe)."""
+        with self._lock:
+            self._script.extend(_as_reply(r) for r in script)
+
+    @property
+    def pending(self) -> int:
+        """Scripted replies not yet sent."""
+        return len(self._script)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.stats.requests
+
+    def reset_stats(self) -> None:
+        self.stats = ServerStats()
+
+    # ----------------------------------------------------------------- lifecycle
+    async def start_async(self) -> LLMTestServer:
+        """Start serving on the running event loop."""
+        app = web.Application(client_max_size=64 * 1024**2)
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_post("/chat/completions", self._chat)
+        app.router.add_get("/stats", self._get_stats)
+        app.router.add_post("/stats/reset", self._reset_stats)
+        runner = web.AppRunner(
+            app, handler_cancellation=True, access_log=None, shutdown_timeout=0.5
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", self._port, backlog=4096, shutdown_timeout=0.5)
+        await site.start()
+        self._runner = runner
+        self._port = runner.addresses[0][1]
+        return self
+
+    async def stop_async(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def __aenter__(self) -> LLMTestServer:
+        return await self.start_async()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop_async()
+
+    def start(self, timeout: float = 10.0) -> LLMTestServer:
+        """Start serving in a background thread with its own event loop."""
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def serve() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            try:
+                await self.start_async()
+            except BaseException as exc:  # reported to the starting thread
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            try:
+                await self._stop.wait()
+            finally:
+                await self.stop_async()
+
+        self._thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True,
+                                        name="llm-test-server")
+        self._thread.start()
+        if not ready.wait(timeout):
+            raise RuntimeError(f"LLMTestServer did not start within {timeout} s")
+        if failure:
+            raise failure[0]
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._thread is None:
+            return
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout)
+        self._thread = None
+
+    def __enter__(self) -> LLMTestServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ----------------------------------------------------------------- request handling
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        stats = self.stats
+        index = stats.count
+        stats.count += 1
+        stats.in_flight += 1
+        stats.peak_in_flight = max(stats.peak_in_flight, stats.in_flight)
+        record = RecordedRequest(index=index, body=None, received_at=time.time())
+        if self.record_bodies:
+            stats.requests.append(record)
+        try:
+            try:
+                body = json.loads(await request.read())
+            except ValueError:
+                return _error_response(replies.bad_request("Request body is not valid JSON."), "")
+            if self.record_bodies:
+                record.body = body
+            reply = await self._choose(index, body)
+            record.fault = reply.is_fault
+            if reply.is_fault:
+                stats.faults += 1
+            delay = reply.latency if reply.latency is not None else self._latency_for(body)
+            if reply.hang is not None:
+                delay = min(reply.hang, MAX_HANG_SECONDS)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            response = await self._answer(request, body, reply, index)
+            record.status = response.status
+            return response
+        finally:
+            stats.in_flight -= 1
+            record.answered_at = time.time()
+
+    def _latency_for(self, body: dict[str, Any]) -> float:
+        latency = self.latency
+        return float(latency(body)) if callable(latency) else float(latency)
+
+    async def _choose(self, index: int, body: dict[str, Any]) -> Reply:
+        plan = self.faults
+        if index in plan.schedule:
+            scheduled = plan.schedule[index]
+            return scheduled if isinstance(scheduled, Reply) else self._fault(scheduled)
+        if plan.rate > 0 and self._random.random() < plan.rate:
+            return self._fault(self._random.choice(plan.kinds))
+        with self._lock:
+            if self._script:
+                return self._script.popleft()
+        if self.responder is not None:
+            answer = self.responder(body)
+            if inspect.isawaitable(answer):
+                answer = await answer
+            if answer is not None:
+                return _as_reply(answer)
+        if self.default is not None:
+            return self.default
+        return replies.bad_request(
+            f"LLMTestServer has no reply for request #{index}: the script is used up and "
+            "there is no responder or default."
+        )
+
+    def _fault(self, kind: FaultKind) -> Reply:
+        return replies.fault(kind, retry_after=self.faults.retry_after, hang=self.faults.hang)
+
+    async def _answer(
+        self, request: web.Request, body: dict[str, Any], reply: Reply, index: int
+    ) -> web.StreamResponse:
+        if reply.status != 200:
+            return _error_response(reply, _bearer(request))
+        if reply.malformed:
+            return web.Response(
+                status=200, text='{"id": "chatcmpl-broken", "choices": [', content_type="application/json"
+            )
+        completion = _completion(body, reply, index)
+        if not body.get("stream"):
+            return web.json_response(completion)
+        return await _stream(request, body, completion)
+
+    async def _get_stats(self, request: web.Request) -> web.Response:
+        return web.json_response(self.stats.as_dict())
+
+    async def _reset_stats(self, request: web.Request) -> web.Response:
+        self.reset_stats()
+        return web.json_response({"ok": True})
+
+
+# --------------------------------------------------------------------- response bodies
+def _as_reply(value: Reply | str) -> Reply:
+    return value if isinstance(value, Reply) else replies.text(str(value))
+
+
+def _bearer(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip()
+
+
+def _error_response(reply: Reply, api_key: str) -> web.Response:
+    error = dict(reply.error or {"message": "error", "type": "server_error"})
+    error["message"] = str(error.get("message", "")).replace("{api_key}", api_key)
+    return web.json_response({"error": error}, status=reply.status, headers=dict(reply.headers))
+
+
+def _estimate_tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+def _completion(body: dict[str, Any], reply: Reply, index: int) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    if reply.reasoning is not None:
+        message["reasoning_content"] = reply.reasoning
+    if reply.tool_calls:
+        message["tool_calls"] = [
+            {
+                "id": call.id or f"call_{index}_{i}",
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+            for i, call in enumerate(reply.tool_calls)
+        ]
+    finish = reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
+    generated = (reply.content or "") + (reply.reasoning or "") + "".join(
+        c.name + c.arguments for c in reply.tool_calls
+    )
+    prompt_tokens = _estimate_tokens(json.dumps(body.get("messages", []), sort_keys=True))
+    completion_tokens = _estimate_tokens(generated)
+    usage = {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+    usage.update(reply.usage or {})
+    return {
+        "id": f"chatcmpl-test-{index}",
+        "object": "chat.completion",
+        "created": CREATED,
+        "model": body.get("model", "test"),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+        "usage": usage,
+    }
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _stream_chunks(body: dict[str, Any], completion: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chunks OpenAI would send for ``completion``: role, reasoning, text, tool-call deltas,
+    the finish reason, then (when asked with ``stream_options.include_usage``) the usage."""
+    choice = completion["choices"][0]
+    message = choice["message"]
+    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+    if message.get("reasoning_content"):
+        deltas += [{"reasoning_content": p} for p in _pieces(message["reasoning_content"], 12)]
+    if message.get("content"):
+        deltas += [{"content": p} for p in _pieces(message["content"], 12)]
+    for i, call in enumerate(message.get("tool_calls", [])):
+        head = {"index": i, "id": call["id"], "type": "function",
+                "function": {"name": call["function"]["name"], "arguments": ""}}
+        deltas.append({"tool_calls": [head]})
+        deltas += [
+            {"tool_calls": [{"index": i, "function": {"arguments": p}}]}
+            for p in _pieces(call["function"]["arguments"], 16)
+        ]
+    chunks = [{"index": 0, "delta": d, "finish_reason": None} for d in deltas]
+    chunks.append({"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]})
+    envelope = {"id": completion["id"], "object": "chat.completion.chunk", "created": CREATED,
+                "model": completion["model"]}
+    out = [{**envelope, "choices": [c]} for c in chunks]
+    if (body.get("stream_options") or {}).get("include_usage"):
+        out.append({**envelope, "choices": [], "usage": completion["usage"]})
+    return out
+
+
+async def _stream(
+    request: web.Request, body: dict[str, Any], completion: dict[str, Any]
+) -> web.StreamResponse:
+    response = web.StreamResponse(
+        status=200, headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+    )
+    await response.prepare(request)
+    for chunk in _stream_chunks(body, completion):
+        await response.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+    await response.write(b"data: [DONE]\n\n")
+    await response.write_eof()
+    return response
+
+
+# --------------------------------------------------------------------- separate process
+def main(argv: list[str] | None = None) -> None:
+    """Serve until stdin closes or the process is terminated (benchmarks run it this way so
+    the server's CPU does not compete with the client's event loop)."""
+    parser = argparse.ArgumentParser(description="Local OpenAI-compatible test LLM server")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--text", default="ok", help="the text every request is answered with")
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    server = LLMTestServer(
+        default=replies.text(args.text),
+        latency=args.latency,
+        faults=FaultPlan(rate=args.fault_rate),
+        record_bodies=False,
+        port=args.port,
+    )
+
+    async def serve() -> None:
+        await server.start_async()
+        print(server.url, flush=True)
+        loop = asyncio.get_running_loop()
+        try:  # stdin closing (the parent died or closed the pipe) ends the server
+            await loop.run_in_executor(None, sys.stdin.read)
+        finally:
+            await server.stop_async()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
