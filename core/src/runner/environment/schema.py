@@ -105,7 +105,10 @@ def function_schema(
             continue
         annotation = hints.get(pname, Any)
         default = ... if param.default is inspect.Parameter.empty else param.default
-        fields[pname] = (annotation, Field(default, description=doc.args.get(pname) or None))
+        # A docstring entry gives the description; without one, an ``Annotated[..., Field(
+        # description=...)]`` keeps its own (passing description=None would erase it).
+        described = doc.args.get(pname)
+        fields[pname] = (annotation, Field(default, description=described) if described else Field(default))
     model_name = "".join(p.capitalize() for p in (name or fn.__name__).split("_")) + "Args"
     args_model = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
     parameters = _clean(args_model.model_json_schema())
