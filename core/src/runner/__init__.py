@@ -76,6 +76,18 @@ _EXPORTS: dict[str, str] = {
     "load_plugins": "runner.plugins",
     "load_tasks": "runner.models.taskfile",
     "run_simulation": "runner.simulation",
+    "Executor": "runner.executor",
+    "WorkUnit": "runner.executor",
+    "RunResult": "runner.batch",
+    "Metrics": "runner.evaluation.metrics",
+    "compute_metrics": "runner.evaluation.metrics",
+    "run_domain": "runner.batch",
+    "run_tasks": "runner.batch",
+    "run_single_task": "runner.batch",
+    "arun_domain": "runner.batch",
+    "arun_tasks": "runner.batch",
+    "arun_single_task": "runner.batch",
+    "read_results": "runner.checkpoint",
     "tool": "runner.environment.tools",
 }
 
@@ -96,6 +108,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from runner.batch import (  # noqa: F401
+        RunResult,
+        arun_domain,
+        arun_single_task,
+        arun_tasks,
+        run_domain,
+        run_single_task,
+        run_tasks,
+    )
+    from runner.checkpoint import read_results  # noqa: F401
     from runner.environment import (  # noqa: F401
         DB,
         DataDomain,
@@ -122,6 +144,8 @@ if TYPE_CHECKING:
         aevaluate_simulation,
         evaluate_simulation,
     )
+    from runner.evaluation.metrics import Metrics, compute_metrics  # noqa: F401
+    from runner.executor import Executor, WorkUnit  # noqa: F401
     from runner.hookspecs import (  # noqa: F401
         hookimpl,
         hookspec,

@@ -49,3 +49,15 @@ def register_users(register: Callable[..., None]) -> None:
 @hookimpl
 def register_orchestrators(register: Callable[..., None]) -> None:
     register("half_duplex", HalfDuplex, "Turn-based: one message at a time (τ²-bench's orchestrator)")
+
+
+def _local_executor(config: Any) -> Any:
+    from runner.builtins.local_executor import LocalExecutor
+
+    return LocalExecutor(config)
+
+
+@hookimpl
+def register_executors(register: Callable[..., None]) -> None:
+    register("local", _local_executor,
+             "Runs simulations concurrently on one asyncio event loop (--max-concurrency)")

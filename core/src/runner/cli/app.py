@@ -19,6 +19,9 @@ from runner.plugins import PluginOptions, Plugins, load_plugins
 #: Built-in commands: name -> "module:attribute" (imported only when the command runs).
 BUILTIN_COMMANDS: dict[str, str] = {
     "list-plugins": "runner.cli.plugins_cmd:list_plugins",
+    "run": "runner.cli.run_cmd:run",
+    "show": "runner.cli.show_cmd:show",
+    "tasks": "runner.cli.tasks_cmd:tasks",
 }
 
 

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: Fields that may differ between a run and its resumption.
 RESUME_IGNORED = frozenset(
-    {"max_concurrency", "max_retries", "output_dir", "run_name", "executor", "executor_options",
-     "progress"}
+    {"max_concurrency", "max_retries", "retry_backoff", "retry_backoff_max", "output_dir",
+     "run_name", "executor", "executor_options", "progress", "resume", "force_resume"}
 )
 
 
@@ -49,9 +49,17 @@ class RunConfig(BaseModel):
     seed: int = 300
     max_concurrency: int = Field(default=10, ge=1)
     max_retries: int = Field(default=3, ge=0)
+    #: First wait (seconds) before retrying an infrastructure error; doubles per attempt, jittered.
+    retry_backoff: float = Field(default=1.0, ge=0)
+    #: Longest wait between two attempts of one unit.
+    retry_backoff_max: float = Field(default=60.0, ge=0)
     output_dir: str = "runs"
     run_name: str | None = None
     progress: bool = True
+    #: Continue an existing run directory (skip finished units); ``False`` refuses to touch one.
+    resume: bool = True
+    #: Resume even when the stored configuration differs from this one.
+    force_resume: bool = False
 
     def comparable(self) -> dict[str, Any]:
         """The fields that must match for a resume to be allowed."""

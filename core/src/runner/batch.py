@@ -1,0 +1,272 @@
+"""Many simulations: the third runner layer.
+
+``run_domain(config)`` selects the tasks and calls ``run_tasks(config, tasks)``, which runs
+tasks × trials *units* through the configured executor, appends every result to the run
+directory's ``results.jsonl`` as it finishes, resumes a run directory that already exists, shows
+progress and writes ``summary.json``. ``run_single_task(config, task)`` runs one unit in memory
+(no run directory). Each has an ``a``-prefixed coroutine twin for callers already inside an event
+loop.
+
+Ctrl+C: the executor stops launching and cancels what is in flight; every finished result is
+already on disk; ``summary.json`` is written for the partial run and ``KeyboardInterrupt``
+propagates (the CLI turns it into exit code 130 and prints the command that resumes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from runner import build
+from runner.checkpoint import RunDirectory, ScanResult, config_diff, mask_argv, mask_secrets
+from runner.errors import ConfigError, RunnerError
+from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
+from runner.executor import WorkUnit, make_units, run_unit
+from runner.models.config import RESUME_IGNORED, RunConfig
+from runner.progress import Progress, make_progress
+
+if TYPE_CHECKING:
+    from runner.models.simulation import SimulationRun
+    from runner.models.task import Task
+    from runner.plugins import Plugins
+
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class RunResult:
+    """What ``run_tasks`` / ``run_domain`` return."""
+
+    config: RunConfig
+    run_dir: Path
+    metrics: Metrics
+    #: The newest result of each unit of this run (all invocations), as metric records.
+    records: list[ResultRecord]
+    num_units: int
+    #: Units found finished in ``results.jsonl`` and skipped by this invocation.
+    resumed: int = 0
+    #: Units run by this invocation.
+    ran: int = 0
+    interrupted: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every unit has a result and none of them is an infrastructure error."""
+        return not self.metrics.missing and not self.metrics.infrastructure_errors
+
+    def results(self) -> list[SimulationRun]:
+        """Every unit's newest result, fully validated (reads ``results.jsonl``)."""
+        from runner.checkpoint import read_results
+
+        keys = {r.key for r in self.records}
+        return [r for r in read_results(self.run_dir) if (r.task_id, r.trial, r.seed) in keys]
+
+
+# -- naming -------------------------------------------------------------------------------
+def default_run_name(config: RunConfig, now: datetime | None = None) -> str:
+    """``<domain>_<agent>_<user>_<YYYYmmdd-HHMMSS>`` with unsafe characters replaced."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    raw = f"{config.domain}_{config.agent}_{config.user}_{stamp}"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", raw)
+
+
+def with_run_name(config: RunConfig) -> RunConfig:
+    """``config`` with ``run_name`` filled (the default name when it was not given)."""
+    if config.run_name:
+        return config
+    return config.model_copy(update={"run_name": default_run_name(config)})
+
+
+def run_directory(config: RunConfig) -> RunDirectory:
+    return RunDirectory(Path(config.output_dir) / with_run_name(config).run_name)  # type: ignore[operator]
+
+
+# -- opening the run directory ---------------------------------------------------------------
+def stored_comparable(stored_config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in stored_config.items() if k not in RESUME_IGNORED}
+
+
+def check_resumable(run_dir: RunDirectory, config: RunConfig) -> None:
+    """Refuse to resume a run whose stored configuration differs (unless ``force_resume``)."""
+    stored = run_dir.read_run()
+    diff = config_diff(stored_comparable(stored["config"]), mask_secrets(config.comparable()))
+    if diff and not config.force_resume:
+        lines = "\n".join(f"  {line}" for line in diff)
+        raise ConfigError(
+            f"The run directory {run_dir.path} holds a run with a different configuration:\n"
+            f"{lines}\n"
+            "Run the same command as before to resume it, pass --force-resume to continue it "
+            "with the new configuration anyway, or pick another --run-name to start a new run."
+        )
+
+
+def _plugin_versions(plugins: Plugins) -> list[dict[str, Any]]:
+    return [{"name": i.name, "distribution": i.distribution, "version": i.version,
+             "builtin": i.builtin} for i in plugins.infos if i.status == "ok"]
+
+
+def _run_json(config: RunConfig, plugins: Plugins, tasks: Sequence[Task], num_units: int,
+              argv: list[str]) -> dict[str, Any]:
+    from runner import __version__
+
+    return {
+        "run_name": config.run_name,
+        "runner_version": __version__,
+        "start_time": datetime.now().isoformat(),
+        "command_line": mask_argv(list(argv)),
+        "config": mask_secrets(config.model_dump(mode="json")),
+        "plugins": _plugin_versions(plugins),
+        "task_ids": [t.id for t in tasks],
+        "num_units": num_units,
+    }
+
+
+def open_run(config: RunConfig, tasks: Sequence[Task], units: Sequence[WorkUnit],
+             plugins: Plugins, argv: list[str], log: Log = _stderr) -> tuple[RunDirectory, ScanResult]:
+    """Create the run directory, or check and repair an existing one for resuming."""
+    run_dir = run_directory(config)
+    if run_dir.exists():
+        if not config.resume:
+            raise ConfigError(
+                f"The run directory {run_dir.path} already exists and --no-resume was given. "
+                "Drop --no-resume to continue that run, pick another --run-name (or "
+                "--output-dir) for a new run, or delete the folder to start it over."
+            )
+        check_resumable(run_dir, config)
+        scan = run_dir.scan(repair=True)
+        if scan.torn_bytes:
+            log(f"warning: cut a torn last line ({scan.torn_bytes} bytes) from "
+                f"{run_dir.results_file}; its unit runs again.")
+        if scan.bad_lines:
+            shown = ", ".join(map(str, scan.bad_lines[:10]))
+            log(f"warning: {len(scan.bad_lines)} line(s) of {run_dir.results_file} are not valid "
+                f"results (line {shown}); their units run again.")
+        return run_dir, scan
+    run_dir.write_run(_run_json(config, plugins, tasks, len(units), argv))
+    return run_dir, ScanResult()
+
+
+# -- running ---------------------------------------------------------------------------------
+def _preflight(config: RunConfig, unit: WorkUnit, plugins: Plugins) -> None:
+    """Build one unit's parts before anything is written, so that a bad option (an unknown
+    ``--agent-option``, say) fails fast with its own message. Other failures are left to the
+    unit itself, where they become a result."""
+    try:
+        build.build_orchestrator(config, unit.task, unit.seed, plugins)
+    except RunnerError:
+        raise
+    except Exception:
+        pass
+
+
+def _summary(run: RunResult, run_dir: RunDirectory) -> dict[str, Any]:
+    return {
+        "run_name": run.config.run_name,
+        "updated": datetime.now().isoformat(),
+        "num_units": run.num_units,
+        "complete": run.complete,
+        "interrupted": run.interrupted,
+        "metrics": run.metrics.to_json(),
+    }
+
+
+async def arun_tasks(config: RunConfig, tasks: Sequence[Task], *, plugins: Plugins | None = None,
+                     progress: Progress | None = None, argv: list[str] | None = None,
+                     log: Log = _stderr) -> RunResult:
+    """Run ``tasks`` × ``config.num_trials`` into ``<output_dir>/<run_name>/`` (resuming it when
+    it exists); see the module docstring."""
+    from runner.plugins import default_plugins
+
+    plugins = plugins or default_plugins()
+    config = with_run_name(config)
+    if not tasks:
+        raise ConfigError("No tasks to run: the task selection is empty.")
+    build.check_names(config, plugins)
+    units = make_units(config, tasks)
+    executor = plugins.registry("executors").get(config.executor).obj(config)
+    _preflight(config, units[0], plugins)
+    run_dir, scan = open_run(config, tasks, units, plugins,
+                             sys.argv if argv is None else argv, log)
+
+    unit_keys = {u.key for u in units}
+    done = scan.done() & unit_keys
+    latest: dict[Any, ResultRecord] = {k: r for k, r in scan.latest.items() if k in unit_keys}
+    pending = [u for u in units if u.key not in done]
+    progress = progress or make_progress(config.progress)
+    progress.start(len(units), latest.values())
+    plugins.notify("runner_run_start", config=config, tasks=list(tasks))
+
+    result = RunResult(config=config, run_dir=run_dir.path, metrics=Metrics(), records=[],
+                       num_units=len(units), resumed=len(done))
+
+    def on_result(run: SimulationRun) -> None:
+        writer.append(run)
+        record = ResultRecord.from_run(run)
+        latest[record.key] = record
+        result.ran += 1
+        progress.advance(record)
+        plugins.notify("runner_simulation_end", config=config, result=run)
+
+    writer = run_dir.writer()
+    try:
+        if pending:
+            await executor.run(pending, plugins, on_result)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        result.interrupted = True
+        raise
+    finally:
+        writer.close()
+        progress.close()
+        result.records = [latest[k] for k in (u.key for u in units) if k in latest]
+        result.metrics = compute_metrics(result.records, config.num_trials, len(units))
+        run_dir.write_summary(_summary(result, run_dir))
+    plugins.notify("runner_run_end", config=config, results=result.records, metrics=result.metrics)
+    return result
+
+
+async def arun_domain(config: RunConfig, *, plugins: Plugins | None = None,
+                      progress: Progress | None = None, argv: list[str] | None = None,
+                      log: Log = _stderr) -> RunResult:
+    """Run the domain's selected tasks (``task_split``, ``task_ids``, ``num_tasks``)."""
+    from runner.plugins import default_plugins
+
+    plugins = plugins or default_plugins()
+    tasks = build.select_tasks(config, plugins)
+    return await arun_tasks(config, tasks, plugins=plugins, progress=progress, argv=argv, log=log)
+
+
+async def arun_single_task(config: RunConfig, task: Task, trial: int = 0, *,
+                           plugins: Plugins | None = None) -> SimulationRun:
+    """One unit in memory, with the retries of a batch run; no run directory is touched."""
+    from runner.executor import derive_seed
+    from runner.plugins import default_plugins
+
+    plugins = plugins or default_plugins()
+    unit = WorkUnit(config, task, trial, derive_seed(config.seed, task.id, trial))
+    return await run_unit(unit, plugins)
+
+
+def run_tasks(config: RunConfig, tasks: Sequence[Task], **kwargs: Any) -> RunResult:
+    """Synchronous :func:`arun_tasks` (not callable from inside a running event loop)."""
+    return asyncio.run(arun_tasks(config, tasks, **kwargs))
+
+
+def run_domain(config: RunConfig, **kwargs: Any) -> RunResult:
+    """Synchronous :func:`arun_domain`."""
+    return asyncio.run(arun_domain(config, **kwargs))
+
+
+def run_single_task(config: RunConfig, task: Task, trial: int = 0, **kwargs: Any) -> SimulationRun:
+    """Synchronous :func:`arun_single_task`."""
+    return asyncio.run(arun_single_task(config, task, trial, **kwargs))

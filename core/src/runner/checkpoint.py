@@ -1,0 +1,366 @@
+"""The run directory: ``run.json``, ``results.jsonl``, ``summary.json``; checkpoint and resume.
+
+Durability rules (why the code looks the way it does):
+
+- ``results.jsonl`` is only ever appended to. Each result is one line written with a single
+  ``os.write`` on an ``O_APPEND`` descriptor and then ``fsync``\\ ed, so a crash (even SIGKILL or
+  a power cut) can tear at most the last line; resuming truncates that torn tail away.
+- ``run.json`` is written once when the run starts; ``summary.json`` is replaced atomically
+  (temporary file + ``os.replace``) whenever it is rewritten.
+- Resuming must start fast over 100,000 results, so lines are written with the small fields
+  first (id, task, trial, seed, termination reason, costs, usage, reward) and the trajectory
+  after them; :func:`parse_record` decodes only that head and falls back to the whole line when
+  the line was written by something else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from runner.errors import RunnerError
+from runner.evaluation.metrics import ResultRecord
+
+if TYPE_CHECKING:
+    from runner.models.simulation import SimulationRun
+
+RUN_FILE = "run.json"
+RESULTS_FILE = "results.jsonl"
+SUMMARY_FILE = "summary.json"
+
+#: Top-level keys written before the trajectory, in this order.
+HEAD_KEYS = ("id", "task_id", "trial", "seed", "termination_reason", "start_time", "end_time",
+             "duration", "attempts", "agent_cost", "user_cost", "judge_cost", "usage", "error",
+             "reward_info")
+_TAIL_MARK = b',"messages":'
+
+_SECRET_KEY = re.compile(r"(api[_-]?key|secret|token|password|passwd|authorization|credential)",
+                         re.IGNORECASE)
+_TOKEN_COUNT_KEY = re.compile(r"_tokens$|^max_tokens$|^tokens$", re.IGNORECASE)
+MASK = "***"
+
+UnitKey = tuple[str, int, "int | None"]
+
+
+# -- secrets -------------------------------------------------------------------------------
+def is_secret_key(key: str) -> bool:
+    """Whether a dict key names a secret (``api_key``, ``x-api-token`` ...; not ``max_tokens``)."""
+    return bool(_SECRET_KEY.search(key)) and not _TOKEN_COUNT_KEY.search(key)
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of ``value`` with the values of secret-looking keys replaced by ``***``."""
+    if isinstance(value, dict):
+        return {k: (MASK if isinstance(k, str) and is_secret_key(k) and v not in (None, "")
+                    else mask_secrets(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+def mask_argv(argv: list[str]) -> list[str]:
+    """The command line with secrets masked: JSON arguments and ``key=value`` options."""
+    out: list[str] = []
+    for arg in argv:
+        stripped = arg.strip()
+        if stripped.startswith("{"):
+            try:
+                out.append(json.dumps(mask_secrets(json.loads(stripped))))
+                continue
+            except ValueError:
+                pass
+        key, eq, _ = arg.partition("=")
+        if eq and not key.startswith("-") and is_secret_key(key):
+            out.append(f"{key}={MASK}")
+        else:
+            out.append(arg)
+    return out
+
+
+# -- one result line -----------------------------------------------------------------------
+def result_line(run: SimulationRun) -> bytes:
+    """The ``results.jsonl`` line of ``run``: compact JSON, small fields first, newline-ended."""
+    data = run.model_dump(mode="json", exclude_unset=True)
+    reason = run.termination_reason
+    out: dict[str, Any] = {
+        "id": run.id,
+        "task_id": run.task_id,
+        "trial": run.trial,
+        "seed": run.seed,
+        "termination_reason": getattr(reason, "value", reason),
+    }
+    for key in HEAD_KEYS[5:]:
+        if key in data:
+            out[key] = data.pop(key)
+    out.setdefault("duration", run.duration)
+    out.setdefault("reward_info", None)
+    for key in ("id", "task_id", "trial", "seed", "termination_reason"):
+        data.pop(key, None)
+    out["messages"] = _with_roles(data.pop("messages", []), run.messages)
+    out.update(data)
+    return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _with_roles(dumped: list[Any], messages: list[Any]) -> list[Any]:
+    """Put back the ``role`` of each message: it is a default, so ``exclude_unset`` drops it,
+    but readers (and τ²-bench) need it to tell message kinds apart."""
+    out = []
+    for item, message in zip(dumped, messages, strict=False):
+        if isinstance(item, dict) and "role" not in item:
+            item = {"role": getattr(message, "role", None), **item}
+        inner = getattr(message, "tool_messages", None)
+        if inner is not None and isinstance(item, dict) and isinstance(item.get("tool_messages"), list):
+            item["tool_messages"] = _with_roles(item["tool_messages"], inner)
+        out.append(item)
+    return out
+
+
+def parse_record(line: bytes) -> ResultRecord:
+    """The :class:`ResultRecord` of one line, decoding only its head when possible.
+
+    Raises ``ValueError`` for a line that is not a complete result.
+    """
+    cut = line.find(_TAIL_MARK)
+    if cut > 0:
+        try:
+            return ResultRecord.from_dict(json.loads(line[:cut] + b"}"))
+        except ValueError:
+            pass  # the mark was nested inside a field: decode the whole line
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("a result line must be a JSON object")
+    return ResultRecord.from_dict(data)
+
+
+# -- scanning and repairing results.jsonl ------------------------------------------------------
+@dataclass
+class ScanResult:
+    """What a pass over ``results.jsonl`` found."""
+
+    #: The newest result of each unit ``(task_id, trial, seed)``, in file order of first sight.
+    latest: dict[UnitKey, ResultRecord] = field(default_factory=dict)
+    lines: int = 0
+    #: Bytes of a torn last line (cut away when repairing).
+    torn_bytes: int = 0
+    #: 1-based numbers of complete lines that do not parse (skipped; their units run again).
+    bad_lines: list[int] = field(default_factory=list)
+
+    def done(self) -> set[UnitKey]:
+        """Units that need no more work: finished with anything but an infrastructure error."""
+        return {k for k, r in self.latest.items() if not r.is_infrastructure_error}
+
+
+def scan_results(path: Path, repair: bool = False) -> ScanResult:
+    """Read ``results.jsonl``; with ``repair``, truncate a torn or unparseable tail.
+
+    A missing file is an empty scan. The newest line for a unit wins, so a unit re-run after an
+    infrastructure error replaces its older result.
+    """
+    scan = ScanResult()
+    if not path.exists():
+        return scan
+    good_end = 0  # byte offset just past the last line that parsed
+    offset = 0
+    bad: list[tuple[int, int]] = []  # (line number, start offset)
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            start, offset = offset, offset + len(line)
+            if not line.endswith(b"\n"):
+                break  # torn: the crash came before the newline
+            if line.strip() == b"":
+                continue
+            try:
+                record = parse_record(line)
+            except ValueError:
+                bad.append((number, start))
+                continue
+            scan.lines += 1
+            good_end = offset
+            scan.latest.pop(record.key, None)
+            scan.latest[record.key] = record
+    # Whatever follows the last good line (a partial line, zero-filled blocks, garbage) is the
+    # remains of a crash; unparseable lines before it are reported and their units re-run.
+    scan.bad_lines = [n for n, start in bad if start < good_end]
+    tail_lines = [n for n, start in bad if start >= good_end]
+    scan.torn_bytes = path.stat().st_size - good_end
+    if repair and len(tail_lines) > 1:
+        # A crash tears one line; many bad lines at the end mean something else wrote the file.
+        raise RunnerError(
+            f"{path} ends with {len(tail_lines)} lines that are not simulation results (from line "
+            f"{tail_lines[0]}). Refusing to cut them away: check the file, remove those lines "
+            "yourself, or start a new run with another --run-name."
+        )
+    if repair and scan.torn_bytes:
+        with open(path, "r+b") as f:
+            f.truncate(good_end)
+            f.flush()
+            os.fsync(f.fileno())
+    return scan
+
+
+def read_results(path: Path | str, latest_only: bool = True) -> list[SimulationRun]:
+    """Every result of a ``results.jsonl`` (or a run directory) as validated ``SimulationRun``\\ s.
+
+    Torn or unparseable lines are skipped. With ``latest_only`` (default) an earlier result of a
+    unit that was later re-run is dropped.
+    """
+    from runner.models.simulation import SimulationRun
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    runs: dict[Any, SimulationRun] = {}
+    with open(path, "rb") as f:
+        for i, line in enumerate(f):
+            if not line.endswith(b"\n") or not line.strip():
+                continue
+            try:
+                run = SimulationRun.model_validate_json(line)
+            except ValueError:
+                continue
+            key = (run.task_id, run.trial, run.seed) if latest_only else i
+            runs.pop(key, None)
+            runs[key] = run
+    return list(runs.values())
+
+
+# -- appending -------------------------------------------------------------------------------
+class ResultsWriter:
+    """Appends results to ``results.jsonl``: one ``write`` per line, then ``fsync``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def append(self, run: SimulationRun) -> None:
+        self.append_line(result_line(run))
+
+    def append_line(self, data: bytes) -> None:
+        if self._fd is None:
+            raise RuntimeError(f"{self.path} is closed")
+        view = memoryview(data)
+        while view:  # a regular file takes it in one call; a full disk may not
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> ResultsWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- the directory ----------------------------------------------------------------------------
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Replace ``path`` with ``data`` as JSON so that readers see the old or the new file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass
+class RunDirectory:
+    """``<output_dir>/<run_name>/`` and its three files."""
+
+    path: Path
+
+    @property
+    def run_file(self) -> Path:
+        return self.path / RUN_FILE
+
+    @property
+    def results_file(self) -> Path:
+        return self.path / RESULTS_FILE
+
+    @property
+    def summary_file(self) -> Path:
+        return self.path / SUMMARY_FILE
+
+    def exists(self) -> bool:
+        return self.run_file.exists() or self.results_file.exists()
+
+    def read_run(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.run_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunnerError(
+                f"{self.path} has no {RUN_FILE}, so it is not a run directory (or its run never "
+                "started). Pass the folder that `runner run` created, e.g. runs/<run-name>."
+            ) from None
+        except ValueError as exc:
+            raise RunnerError(f"{self.run_file} is not valid JSON ({exc}). Restore it or start a "
+                              "new run with another --run-name.") from None
+        if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
+            raise RunnerError(f"{self.run_file} has no 'config' object; it was not written by "
+                              "`runner run`. Start a new run with another --run-name.")
+        return data
+
+    def write_run(self, data: dict[str, Any]) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(self.run_file, data)
+
+    def read_summary(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.summary_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def write_summary(self, data: dict[str, Any]) -> None:
+        write_json_atomic(self.summary_file, data)
+
+    def scan(self, repair: bool = False) -> ScanResult:
+        return scan_results(self.results_file, repair=repair)
+
+    def writer(self) -> ResultsWriter:
+        self.path.mkdir(parents=True, exist_ok=True)
+        return ResultsWriter(self.results_file)
+
+
+# -- comparing configurations ---------------------------------------------------------------
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    return {prefix: value}
+
+
+def config_diff(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """One line per differing field: ``field: stored -> now``."""
+    old, new = _flatten(stored), _flatten(current)
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key, "<unset>") != new.get(key, "<unset>"):
+            lines.append(f"{key}: {json.dumps(old.get(key, '<unset>'))} (stored) -> "
+                         f"{json.dumps(new.get(key, '<unset>'))} (now)")
+    return lines
+
+
+def iter_lines(path: Path) -> Iterator[bytes]:
+    """Complete lines of a results file (for tools that want raw access)."""
+    with open(path, "rb") as f:
+        for line in f:
+            if line.endswith(b"\n") and line.strip():
+                yield line

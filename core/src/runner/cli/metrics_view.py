@@ -1,0 +1,58 @@
+"""Rich rendering of a run's metrics (shared by ``runner run`` and ``runner show``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runner.evaluation.metrics import Metrics
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"${value:.4f}"
+
+
+def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
+    """A two-column table: figure, value."""
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column("value")
+    scored = f"{metrics.num_scored} scored of {metrics.num_results} results, {metrics.num_tasks} tasks"
+    if metrics.missing:
+        scored += f" ({metrics.missing} units not run yet)"
+    table.add_row("simulations", scored)
+    reward = _num(metrics.avg_reward)
+    if metrics.avg_reward_ci95:
+        low, high = metrics.avg_reward_ci95
+        reward += f"  (95% CI {low:.3f} .. {high:.3f})"
+    table.add_row("average reward", reward)
+    for k, value in sorted(metrics.pass_hat_k.items()):
+        table.add_row(f"pass^{k}", _num(value))
+    reasons = ", ".join(f"{name} {count}" for name, count in metrics.termination_reasons.items())
+    table.add_row("termination", reasons or "-")
+    infra = str(metrics.infrastructure_errors)
+    if metrics.infrastructure_errors:
+        infra += " (excluded from scores; run the same command again to retry them)"
+    table.add_row("infrastructure errors", infra)
+    cost = metrics.cost
+    table.add_row("cost", f"total {_money(cost.get('total'))} (agent {_money(cost.get('agent'))}, "
+                          f"user {_money(cost.get('user'))}, judge {_money(cost.get('judge'))})")
+    tokens = metrics.tokens
+    table.add_row("tokens", f"{tokens.get('total', 0):,} (prompt {tokens.get('prompt', 0):,}, "
+                            f"completion {tokens.get('completion', 0):,})")
+    d = metrics.duration
+    table.add_row("duration per simulation",
+                  f"mean {_num(d.get('mean'), 2)} s, p50 {_num(d.get('p50'), 2)} s, "
+                  f"p95 {_num(d.get('p95'), 2)} s, max {_num(d.get('max'), 2)} s")
+    return table
+
+
+def print_metrics(metrics: Metrics, title: str = "Results") -> None:
+    from rich.console import Console
+
+    Console().print(metrics_table(metrics, title))

@@ -1,0 +1,299 @@
+"""Metrics of a run: average reward with a confidence interval, pass^k, costs, tokens, durations.
+
+Metrics are computed from :class:`ResultRecord`\\ s, the few fields of a
+:class:`~runner.SimulationRun` that scoring needs, so that a resumed run over 100,000 results
+never has to validate every trajectory again.
+
+Definitions (also in ``docs/running.md``):
+
+- A result is *scored* unless it ended as ``infrastructure_error``: those never measured the
+  agent, so they are excluded from every score and counted in ``infrastructure_errors``.
+  A scored result without a reward counts as reward 0.
+- ``avg_reward``: mean reward of the scored results, with a 95% confidence interval from the
+  Student t distribution (normal approximation past 120 degrees of freedom).
+- A trial *succeeds* when its reward is 1 (within 1e-6), as in τ-bench.
+- ``pass^k`` (τ-bench): for each task with ``n`` scored trials of which ``c`` succeeded,
+  ``C(c, k) / C(n, k)``: the probability that ``k`` trials drawn without replacement all
+  succeed; averaged over tasks. Reported for ``k = 1 .. min(n)`` over tasks (capped at
+  ``num_trials``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+INFRASTRUCTURE_ERROR = "infrastructure_error"
+SUCCESS_TOLERANCE = 1e-6
+
+# Two-sided 95% critical values of Student's t for 1..30 degrees of freedom.
+_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+        2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+
+
+@dataclass(slots=True)
+class ResultRecord:
+    """What metrics and resume need from one result line."""
+
+    task_id: str
+    trial: int
+    seed: int | None
+    termination_reason: str
+    reward: float | None = None
+    duration: float = 0.0
+    agent_cost: float | None = None
+    user_cost: float | None = None
+    judge_cost: float | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    id: str = ""
+
+    @property
+    def key(self) -> tuple[str, int, int | None]:
+        """The unit this result belongs to: ``(task_id, trial, seed)``."""
+        return (self.task_id, self.trial, self.seed)
+
+    @property
+    def is_infrastructure_error(self) -> bool:
+        return self.termination_reason == INFRASTRUCTURE_ERROR
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ResultRecord:
+        """From a result's JSON object; raises ``ValueError`` when a required field is missing."""
+        try:
+            task_id = data["task_id"]
+            reason = data["termination_reason"]
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a simulation result (missing {exc})") from None
+        reward_info = data.get("reward_info")
+        reward = reward_info.get("reward") if isinstance(reward_info, dict) else None
+        prompt, completion = usage_tokens(data.get("usage"))
+        return cls(
+            task_id=str(task_id),
+            trial=int(data.get("trial") or 0),
+            seed=data.get("seed"),
+            termination_reason=str(reason),
+            reward=None if reward is None else float(reward),
+            duration=float(data.get("duration") or 0.0),
+            agent_cost=data.get("agent_cost"),
+            user_cost=data.get("user_cost"),
+            judge_cost=data.get("judge_cost"),
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            id=str(data.get("id") or ""),
+        )
+
+    @classmethod
+    def from_run(cls, run: Any) -> ResultRecord:
+        """From a :class:`~runner.SimulationRun` (no serialisation round trip)."""
+        prompt, completion = usage_tokens(run.usage)
+        reason = run.termination_reason
+        return cls(
+            task_id=run.task_id,
+            trial=run.trial,
+            seed=run.seed,
+            termination_reason=getattr(reason, "value", str(reason)),
+            reward=None if run.reward_info is None else run.reward_info.reward,
+            duration=run.duration or 0.0,
+            agent_cost=run.agent_cost,
+            user_cost=run.user_cost,
+            judge_cost=run.judge_cost,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            id=run.id,
+        )
+
+
+def usage_tokens(usage: Any) -> tuple[int, int]:
+    """``(prompt_tokens, completion_tokens)`` of a result's ``usage``.
+
+    ``usage`` is either flat (``{"prompt_tokens": .., "completion_tokens": ..}``) or split by
+    participant (``{"agent": {...}, "user": {...}, "judge": {...}}``); both are summed.
+    """
+    if not isinstance(usage, dict):
+        return 0, 0
+    if "prompt_tokens" in usage or "completion_tokens" in usage:
+        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+    prompt = completion = 0
+    for part in usage.values():
+        if isinstance(part, dict):
+            prompt += int(part.get("prompt_tokens") or 0)
+            completion += int(part.get("completion_tokens") or 0)
+    return prompt, completion
+
+
+def is_success(reward: float | None) -> bool:
+    return reward is not None and abs(reward - 1.0) <= SUCCESS_TOLERANCE
+
+
+def pass_hat_k(num_trials: int, successes: int, k: int) -> float:
+    """τ-bench's pass^k of one task: ``C(successes, k) / C(num_trials, k)``."""
+    if not 1 <= k <= num_trials:
+        raise ValueError(f"k must be between 1 and the number of trials ({num_trials}), got {k}")
+    return math.comb(successes, k) / math.comb(num_trials, k)
+
+
+def pass_hat_ks(outcomes: Mapping[str, list[bool]], max_k: int | None = None) -> dict[int, float]:
+    """pass^k for ``k = 1 .. min trials per task`` (capped at ``max_k``), averaged over tasks.
+
+    ``outcomes`` maps each task to the success of each of its scored trials.
+    """
+    counts = [len(v) for v in outcomes.values() if v]
+    if not counts:
+        return {}
+    top = min(counts) if max_k is None else min(min(counts), max_k)
+    tasks = [v for v in outcomes.values() if v]
+    return {
+        k: sum(pass_hat_k(len(v), sum(v), k) for v in tasks) / len(tasks)
+        for k in range(1, top + 1)
+    }
+
+
+def t_critical_95(dof: int) -> float:
+    """Two-sided 95% critical value of Student's t with ``dof`` degrees of freedom."""
+    if dof < 1:
+        return math.nan
+    if dof <= len(_T95):
+        return _T95[dof - 1]
+    if dof <= 60:
+        return 2.042 - (dof - 30) * (2.042 - 2.000) / 30
+    if dof <= 120:
+        return 2.000 - (dof - 60) * (2.000 - 1.980) / 60
+    return 1.960
+
+
+def mean_ci95(values: list[float]) -> tuple[float | None, float | None, float | None]:
+    """``(mean, low, high)``; the interval is ``None`` with fewer than two values."""
+    n = len(values)
+    if n == 0:
+        return None, None, None
+    mean = sum(values) / n
+    if n < 2:
+        return mean, None, None
+    var = sum((v - mean) ** 2 for v in values) / (n - 1)
+    half = t_critical_95(n - 1) * math.sqrt(var / n)
+    return mean, mean - half, mean + half
+
+
+def _total(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _percentile(sorted_values: list[float], q: float) -> float | None:
+    if not sorted_values:
+        return None
+    idx = min(len(sorted_values) - 1, max(0, math.ceil(q * len(sorted_values)) - 1))
+    return sorted_values[idx]
+
+
+@dataclass
+class Metrics:
+    """The figures of one run (``summary.json`` holds :meth:`to_json`)."""
+
+    num_results: int = 0
+    num_scored: int = 0
+    num_tasks: int = 0
+    infrastructure_errors: int = 0
+    avg_reward: float | None = None
+    avg_reward_ci95: tuple[float, float] | None = None
+    success_rate: float | None = None
+    pass_hat_k: dict[int, float] = field(default_factory=dict)
+    termination_reasons: dict[str, int] = field(default_factory=dict)
+    cost: dict[str, float | None] = field(default_factory=dict)
+    avg_cost_per_simulation: float | None = None
+    tokens: dict[str, int] = field(default_factory=dict)
+    duration: dict[str, float | None] = field(default_factory=dict)
+    #: Units of the run that have no result yet (a partial or interrupted run).
+    missing: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "num_results": self.num_results,
+            "num_scored": self.num_scored,
+            "num_tasks": self.num_tasks,
+            "infrastructure_errors": self.infrastructure_errors,
+            "missing": self.missing,
+            "avg_reward": self.avg_reward,
+            "avg_reward_ci95": list(self.avg_reward_ci95) if self.avg_reward_ci95 else None,
+            "success_rate": self.success_rate,
+            "pass_hat_k": {str(k): v for k, v in self.pass_hat_k.items()},
+            "termination_reasons": self.termination_reasons,
+            "cost": self.cost,
+            "avg_cost_per_simulation": self.avg_cost_per_simulation,
+            "tokens": self.tokens,
+            "duration": self.duration,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Metrics:
+        ci = data.get("avg_reward_ci95")
+        return cls(
+            num_results=data.get("num_results", 0),
+            num_scored=data.get("num_scored", 0),
+            num_tasks=data.get("num_tasks", 0),
+            infrastructure_errors=data.get("infrastructure_errors", 0),
+            missing=data.get("missing"),
+            avg_reward=data.get("avg_reward"),
+            avg_reward_ci95=tuple(ci) if ci else None,  # type: ignore[arg-type]
+            success_rate=data.get("success_rate"),
+            pass_hat_k={int(k): v for k, v in (data.get("pass_hat_k") or {}).items()},
+            termination_reasons=dict(data.get("termination_reasons") or {}),
+            cost=dict(data.get("cost") or {}),
+            avg_cost_per_simulation=data.get("avg_cost_per_simulation"),
+            tokens=dict(data.get("tokens") or {}),
+            duration=dict(data.get("duration") or {}),
+        )
+
+
+def compute_metrics(
+    records: Iterable[ResultRecord], num_trials: int | None = None, expected: int | None = None
+) -> Metrics:
+    """Metrics of ``records`` (one per unit: pass the newest result of each unit).
+
+    ``num_trials`` caps k of pass^k; ``expected`` (the run's number of units) fills ``missing``.
+    """
+    records = list(records)
+    scored = [r for r in records if not r.is_infrastructure_error]
+    rewards = [r.reward if r.reward is not None else 0.0 for r in scored]
+    mean, low, high = mean_ci95(rewards)
+    outcomes: dict[str, list[bool]] = {}
+    for r in scored:
+        outcomes.setdefault(r.task_id, []).append(is_success(r.reward))
+    durations = sorted(r.duration for r in records)
+    cost = {
+        "agent": _total(r.agent_cost for r in records),
+        "user": _total(r.user_cost for r in records),
+        "judge": _total(r.judge_cost for r in records),
+    }
+    known = [c for c in cost.values() if c is not None]
+    total_cost = sum(known) if known else None
+    cost["total"] = total_cost
+    prompt = sum(r.prompt_tokens for r in records)
+    completion = sum(r.completion_tokens for r in records)
+    return Metrics(
+        num_results=len(records),
+        num_scored=len(scored),
+        num_tasks=len({r.task_id for r in records}),
+        infrastructure_errors=len(records) - len(scored),
+        avg_reward=mean,
+        avg_reward_ci95=None if low is None else (low, high),  # type: ignore[arg-type]
+        success_rate=(sum(map(is_success, (r.reward for r in scored))) / len(scored)) if scored else None,
+        pass_hat_k=pass_hat_ks(outcomes, num_trials),
+        termination_reasons=dict(Counter(r.termination_reason for r in records).most_common()),
+        cost=cost,
+        avg_cost_per_simulation=None if total_cost is None or not records else total_cost / len(records),
+        tokens={"prompt": prompt, "completion": completion, "total": prompt + completion},
+        duration={
+            "total": sum(durations),
+            "mean": sum(durations) / len(durations) if durations else None,
+            "p50": _percentile(durations, 0.5),
+            "p95": _percentile(durations, 0.95),
+            "max": durations[-1] if durations else None,
+        },
+        missing=None if expected is None else max(0, expected - len(records)),
+    )
