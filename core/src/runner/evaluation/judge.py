@@ -62,3 +62,20 @@ def judge_warning(tasks: Iterable[Task], judge: Any = None) -> str | None:
 def unevaluated_checks(assertions: list[str]) -> list[NLAssertionCheck]:
     return [NLAssertionCheck(nl_assertion=a, met=None, justification="not evaluated: no NL judge")
             for a in assertions]
+
+
+def make_judge(model: str, llm_args: dict[str, Any] | None = None) -> NLJudge:
+    """The LLM judge for ``--judge-llm MODEL``.
+
+    The LLM-backed implementation lives with the LLM gateway; until it is installed this says so
+    plainly instead of failing with an import error.
+    """
+    try:
+        from runner.llm.judge import LLMJudge  # type: ignore[import-not-found]
+    except ImportError:
+        from runner.errors import ConfigError
+
+        raise ConfigError(f"--judge-llm {model}: this version of runner has no LLM judge yet; "
+                          "run without --judge-llm (NL_ASSERTION checks are then reported as not "
+                          "evaluated).") from None
+    return LLMJudge(model, dict(llm_args or {}))

@@ -248,11 +248,13 @@ class HalfDuplexOrchestrator:
         return sender, receiver, message
 
     def _replay_history(self, history: list[Any]) -> None:
-        """Bring the environment to the state the history implies (write tools only)."""
+        """Bring the environment to the state the history implies: re-run its write calls that
+        have a result in the history (a trailing unanswered call is executed by the loop)."""
         env = self.environment
+        answered = _answered_ids(history)
         for m in history:
             for call in getattr(m, "tool_calls", None) or []:
-                if env.is_write(call):
+                if call.id in answered and env.is_write(call):
                     env.execute(call)
 
     def _seed(self, participant: Any, side: str) -> None:
@@ -346,6 +348,16 @@ def _own_calls(message: Any, requestor: str) -> None:
     for i, call in enumerate(calls):
         if call.requestor != requestor:
             calls[i] = call.model_copy(update={"requestor": requestor})
+
+
+def _answered_ids(history: list[Any]) -> set[str]:
+    ids: set[str] = set()
+    for m in history:
+        if isinstance(m, ToolMessage):
+            ids.add(m.id)
+        elif isinstance(m, MultiToolMessage):
+            ids.update(t.id for t in m.tool_messages)
+    return ids
 
 
 def _trailing_results(history: list[Any]) -> Any:
