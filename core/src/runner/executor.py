@@ -13,10 +13,12 @@ Executors are registered with ``register_executors(register)`` as
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import random
 import traceback
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -153,16 +155,29 @@ async def attempt_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
     return run.model_copy(update={"task_id": task.id, "trial": unit.trial, "seed": seed})
 
 
-async def run_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
+def backoff_wait(initial: float, cap: float) -> Callable[[Any], float]:
+    """tenacity wait strategy: ``min(initial * 2**(n-1) + uniform(0, initial), cap)`` before
+    retry ``n`` (the jitter spreads out units that failed together, e.g. on a rate limit)."""
+
+    def wait(retry_state: Any) -> float:
+        n = retry_state.attempt_number
+        return min(initial * 2 ** (n - 1) + random.uniform(0, initial), cap)
+
+    return wait
+
+
+async def run_unit(unit: WorkUnit, plugins: Plugins,
+                   sleep: Callable[[float], Awaitable[None]] | None = None) -> SimulationRun:
     """Run one unit, retrying infrastructure errors with exponential backoff and jitter.
 
     Up to ``config.max_retries`` retries; the waits start at ``config.retry_backoff`` seconds,
     double each time (plus up to ``retry_backoff`` seconds of random jitter) and never exceed
     ``config.retry_backoff_max``. Any other termination is final. A unit still failing after
     its retries is returned as ``infrastructure_error`` (and is run again on resume). The
-    result's ``attempts`` says how many attempts it took.
+    result's ``attempts`` says how many attempts it took. ``sleep`` replaces ``asyncio.sleep``
+    for the waits (tests record them).
     """
-    from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential_jitter
+    from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt
 
     config = unit.config
     attempts = 0
@@ -173,9 +188,9 @@ async def run_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
         return await attempt_unit(unit, plugins)
 
     retrying = AsyncRetrying(
+        sleep=sleep or asyncio.sleep,
         stop=stop_after_attempt(config.max_retries + 1),
-        wait=wait_exponential_jitter(initial=config.retry_backoff, max=config.retry_backoff_max,
-                                     jitter=config.retry_backoff),
+        wait=backoff_wait(config.retry_backoff, config.retry_backoff_max),
         retry=retry_if_result(lambda run: run.is_infrastructure_error),
         retry_error_callback=lambda state: state.outcome.result(),
         reraise=True,
