@@ -1,0 +1,31 @@
+"""Helpers of the `runner run` end-to-end tests (the CLI in a subprocess)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH_FIXTURES = ROOT / "tests" / "core" / "batch"
+
+
+@pytest.fixture(scope="session")
+def runner_exe() -> str:
+    exe = Path(sys.executable).parent / "runner"
+    if not exe.exists():
+        pytest.skip("the runner console script is not installed next to this Python")
+    return str(exe)
+
+
+@pytest.fixture
+def run_env() -> dict[str, str]:
+    """Only runner-mock (plus -p modules) is loaded; the batch test plugin is importable."""
+    env = dict(os.environ)
+    env["RUNNER_LOAD_PLUGINS"] = "runner-mock"
+    env.pop("RUNNER_PLUGINS", None)
+    env.pop("RUNNER_DISABLE_PLUGINS", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BATCH_FIXTURES), env.get("PYTHONPATH")]))
+    return env
