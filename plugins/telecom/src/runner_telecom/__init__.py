@@ -1,1 +1,1 @@
-"""runner-telecom: runner domain plugin: mobile-phone technical support with dual control (τ²-bench 'telecom' compatible)."""
+"""runner-telecom: mobile-phone technical support with dual control (τ²-bench ``telecom``)."""
