@@ -34,6 +34,16 @@ class HalfDuplex:
         return HalfDuplexOrchestrator(**kwargs)
 
 
+class FullDuplex:
+    """Registered as ``full_duplex``: builds a
+    :class:`runner.orchestrator.full_duplex.FullDuplexOrchestrator` (imported only then)."""
+
+    def __new__(cls, **kwargs: Any) -> Any:
+        from runner.orchestrator.full_duplex import FullDuplexOrchestrator
+
+        return FullDuplexOrchestrator(**kwargs)
+
+
 @hookimpl
 def register_agents(register: Callable[..., None]) -> None:
     register("replay", _replay_agent,
@@ -49,6 +59,7 @@ def register_users(register: Callable[..., None]) -> None:
 @hookimpl
 def register_orchestrators(register: Callable[..., None]) -> None:
     register("half_duplex", HalfDuplex, "Turn-based: one message at a time (τ²-bench's orchestrator)")
+    register("full_duplex", FullDuplex, "Streaming: both sides produce a chunk every tick")
 
 
 def _local_executor(config: Any) -> Any:
