@@ -36,11 +36,21 @@ class ConfigError(RunnerError, ValueError):
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """A ``" Did you mean 'x'?"`` suffix, or an empty string when nothing is close."""
-    matches = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    """A ``" Did you mean 'x'?"`` suffix, or an empty string when nothing is close.
+
+    Up to three suggestions, but only those about as close as the best one: a typo of
+    ``register_domains`` suggests that name alone, not every ``register_*`` hook.
+    """
+    pool = [c for c in candidates if c != name]
+    matches = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
     if not matches:
         return ""
-    return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+    ratio = {m: difflib.SequenceMatcher(None, name, m).ratio() for m in matches}
+    best = ratio[matches[0]]
+    matches = [m for m in matches if ratio[m] >= best - 0.1]
+    quoted = [repr(m) for m in matches]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f" Did you mean {listed}?"
 
 
 class InfrastructureError(Exception):

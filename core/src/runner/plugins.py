@@ -108,7 +108,8 @@ class PluginOptions:
             modules=tuple(_split(env.get("RUNNER_PLUGINS", ""))) + tuple(modules),
             disabled=tuple(_split(env.get("RUNNER_DISABLE_PLUGINS", ""))) + tuple(disabled),
             only=None if only_raw is None else tuple(_split(only_raw)),
-            strict=strict or env.get("RUNNER_STRICT_PLUGINS", "").lower() not in ("", "0", "false", "no"),
+            strict=strict
+            or env.get("RUNNER_STRICT_PLUGINS", "").lower() not in ("", "0", "false", "no"),
         )
 
     @property
@@ -150,21 +151,33 @@ class Plugins:
         }
         self._entry_points = entry_points
         self._spec_names = frozenset(
-            n for n in dir(hookspecs) if hasattr(getattr(hookspecs, n), f"{hookspecs.PROJECT_NAME}_spec")
+            n
+            for n in dir(hookspecs)
+            if hasattr(getattr(hookspecs, n), f"{hookspecs.PROJECT_NAME}_spec")
         )
         self._blocked_used: set[str] = set()
 
     # -- loading -------------------------------------------------------------------------
     def load(self) -> Plugins:
         for module in BUILTIN_MODULES:
-            self._load_module(PluginInfo(name="builtins", module=module, builtin=True,
-                                         distribution="runner-core", version=_version("runner-core")))
+            self._load_module(
+                PluginInfo(
+                    name="builtins",
+                    module=module,
+                    builtin=True,
+                    distribution="runner-core",
+                    version=_version("runner-core"),
+                )
+            )
         entry_points = _entry_points() if self._entry_points is None else self._entry_points
         for ep in entry_points:
             dist = getattr(ep, "dist", None)
-            info = PluginInfo(name=ep.name, module=ep.value,
-                              distribution=getattr(dist, "name", None),
-                              version=getattr(dist, "version", None))
+            info = PluginInfo(
+                name=ep.name,
+                module=ep.value,
+                distribution=getattr(dist, "name", None),
+                version=getattr(dist, "version", None),
+            )
             if self._blocked(info) or not self._allowed(info):
                 continue
             self._load_module(info, loader=ep.load)
@@ -232,25 +245,35 @@ class Plugins:
         if "register_commands" in info.hooks:
             info.provides["commands"] = []  # filled by add_commands when the CLI is built
 
-    def _registrar(self, kind: str, info: PluginInfo, pending: list[Registration]) -> Callable[..., None]:
+    def _registrar(
+        self, kind: str, info: PluginInfo, pending: list[Registration]
+    ) -> Callable[..., None]:
         label = REGISTRY_LABELS[kind]
 
         def register(name_or_obj: Any, obj: Any = None, description: str = "") -> None:
             if kind == "domains":
                 name, obj, description = _domain_registration(name_or_obj, obj, description)
             elif not isinstance(name_or_obj, str) or not name_or_obj or obj is None:
-                raise TypeError(f"register() for {kind} takes (name: str, factory, description=''); "
-                                f"got {name_or_obj!r}, {obj!r}")
+                raise TypeError(
+                    f"register() for {kind} takes (name: str, factory, description=''); "
+                    f"got {name_or_obj!r}, {obj!r}"
+                )
             else:
                 name = name_or_obj
                 if not callable(obj):
-                    raise TypeError(f"the {label} {name!r} must be registered with a factory or "
-                                    f"class, got {type(obj).__name__}")
+                    raise TypeError(
+                        f"the {label} {name!r} must be registered with a factory or "
+                        f"class, got {type(obj).__name__}"
+                    )
             if ":" in name:
-                raise TypeError(f"{label} name {name!r} contains ':', which is reserved for DIST:NAME")
+                raise TypeError(
+                    f"{label} name {name!r} contains ':', which is reserved for DIST:NAME"
+                )
             if any(r.kind == kind and r.name == name for r in pending):
                 raise TypeError(f"{label} {name!r} is registered twice by this plugin")
-            pending.append(Registration(kind, name, obj, description or "", info.name, info.distribution))
+            pending.append(
+                Registration(kind, name, obj, description or "", info.name, info.distribution)
+            )
 
         return register
 
@@ -264,18 +287,23 @@ class Plugins:
             registry.failed_plugins = failed
             for name, regs in registry.duplicates().items():
                 owners = ", ".join(r.qualified_name for r in regs)
-                self.warnings.append(f"{registry.label} {name!r} is registered by more than one "
-                                     f"plugin ({owners}); choose one as DIST:NAME.")
+                self.warnings.append(
+                    f"{registry.label} {name!r} is registered by more than one "
+                    f"plugin ({owners}); choose one as DIST:NAME."
+                )
                 for reg in regs:
                     others = [r.qualified_name for r in regs if r is not reg]
                     for info in self.infos:
                         if info.name == reg.plugin:
                             info.duplicates.append(
-                                f"{registry.label} {name!r} also registered by {', '.join(others)}")
+                                f"{registry.label} {name!r} also registered by {', '.join(others)}"
+                            )
         for blocked in self.options.blocked:
             if blocked not in self._blocked_used:
-                self.warnings.append(f"-p no:{blocked} / RUNNER_DISABLE_PLUGINS: no installed plugin "
-                                     f"is named {blocked!r}.")
+                self.warnings.append(
+                    f"-p no:{blocked} / RUNNER_DISABLE_PLUGINS: no installed plugin "
+                    f"is named {blocked!r}."
+                )
         if self.options.strict and failed:
             self._raise_strict()
 
@@ -316,7 +344,9 @@ class Plugins:
         """
         import click
 
-        taken = {name: "runner-core" for name in reserved} | {name: "runner-core" for name in cli.commands}
+        taken = {name: "runner-core" for name in reserved} | {
+            name: "runner-core" for name in cli.commands
+        }
         for impl in self.pm.hook.register_commands.get_hookimpls():
             info = next((i for i in self.infos if i.name == impl.plugin_name), None)
             holder = click.Group("plugin")
@@ -333,8 +363,9 @@ class Plugins:
                 owner = taken.get(name)
                 if owner is not None:
                     mine = info.label if info is not None else impl.plugin_name
-                    self.warnings.append(f"command {name!r} of {mine} is not added: "
-                                         f"{owner} already provides it.")
+                    self.warnings.append(
+                        f"command {name!r} of {mine} is not added: {owner} already provides it."
+                    )
                     if info is not None:
                         info.duplicates.append(f"command {name!r} also provided by {owner}")
                     continue
@@ -350,19 +381,26 @@ class Plugins:
             try:
                 impl.function(**kwargs)
             except Exception:
-                print(f"warning: plugin {impl.plugin_name} hook {hook_name} raised:\n"
-                      f"{traceback.format_exc()}", file=sys.stderr)
+                print(
+                    f"warning: plugin {impl.plugin_name} hook {hook_name} raised:\n"
+                    f"{traceback.format_exc()}",
+                    file=sys.stderr,
+                )
 
 
 def _domain_registration(domain: Any, extra: Any, description: str) -> tuple[str, Any, str]:
     if extra is not None or isinstance(domain, str):
         raise TypeError("register() for domains takes one Domain instance: register(MyDomain())")
     if isinstance(domain, type):
-        raise TypeError(f"register() got the class {domain.__name__}; pass an instance: "
-                        f"register({domain.__name__}())")
+        raise TypeError(
+            f"register() got the class {domain.__name__}; pass an instance: "
+            f"register({domain.__name__}())"
+        )
     name = getattr(domain, "name", None)
     if not isinstance(name, str) or not name:
-        raise TypeError(f"register() expects a Domain instance with a non-empty name, got {domain!r}")
+        raise TypeError(
+            f"register() expects a Domain instance with a non-empty name, got {domain!r}"
+        )
     return name, domain, description or getattr(domain, "description", "") or ""
 
 

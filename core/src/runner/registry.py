@@ -83,8 +83,10 @@ class Registry:
             regs = self._entries.get(bare)
             if regs:
                 choices = ", ".join(repr(r.qualified_name) for r in regs)
-                raise UnknownNameError(f"No plugin {owner!r} registers the {self.label} {bare!r}; "
-                                       f"it is registered as {choices}.")
+                raise UnknownNameError(
+                    f"No plugin {owner!r} registers the {self.label} {bare!r}; "
+                    f"it is registered as {choices}."
+                )
             self._raise_unknown(name, bare)
         regs = self._entries.get(name)
         if not regs:

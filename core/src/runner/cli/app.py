@@ -38,7 +38,7 @@ class RunnerGroup(click.Group):
             holder = click.Group("plugins")
             plugins = self._plugins(ctx)
             plugins.add_commands(holder, reserved=set(BUILTIN_COMMANDS) | set(self.commands))
-            for warning in plugins.warnings[meta.get("runner.warned", 0):]:
+            for warning in plugins.warnings[meta.get("runner.warned", 0) :]:
                 click.echo(f"warning: {warning}", err=True)
             meta["runner.warned"] = len(plugins.warnings)
             meta["runner.plugin_commands"] = dict(holder.commands)
@@ -99,10 +99,19 @@ def get_plugins(ctx: click.Context | None = None) -> Plugins:
 
 
 @click.group(cls=RunnerGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-p", "plugin", multiple=True, metavar="MODULE",
-              help="Load a plugin module that is not packaged; -p no:NAME blocks a plugin.")
-@click.option("--strict-plugins", is_flag=True, default=False,
-              help="Fail when any plugin fails to load (also RUNNER_STRICT_PLUGINS=1).")
+@click.option(
+    "-p",
+    "plugin",
+    multiple=True,
+    metavar="MODULE",
+    help="Load a plugin module that is not packaged; -p no:NAME blocks a plugin.",
+)
+@click.option(
+    "--strict-plugins",
+    is_flag=True,
+    default=False,
+    help="Fail when any plugin fails to load (also RUNNER_STRICT_PLUGINS=1).",
+)
 @click.version_option(package_name="runner-core", prog_name="runner")
 def cli(plugin: tuple[str, ...], strict_plugins: bool) -> None:
     """Simulate and evaluate tool-using conversational agents.

@@ -11,8 +11,12 @@ from runner.plugins import PluginInfo, Plugins
 
 
 @click.command("list-plugins")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout (a JSON list).")
-@click.option("--all", "show_all", is_flag=True, help="Include the core's built-in plugins (listed first).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable output on stdout (a JSON list)."
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Include the core's built-in plugins (listed first)."
+)
 @click.option("--hook", "hook", metavar="NAME", help="Only plugins implementing this hook.")
 def list_plugins(as_json: bool, show_all: bool, hook: str | None) -> None:
     """List installed plugins, the hooks they implement and what they provide.
@@ -40,8 +44,10 @@ def select(plugins: Plugins, show_all: bool, hook: str | None) -> list[PluginInf
         if hook not in known:
             from runner.errors import ConfigError, did_you_mean
 
-            raise ConfigError(f"Unknown hook {hook!r}.{did_you_mean(hook, known)} "
-                              f"Hooks: {', '.join(sorted(known))}.")
+            raise ConfigError(
+                f"Unknown hook {hook!r}.{did_you_mean(hook, known)} "
+                f"Hooks: {', '.join(sorted(known))}."
+            )
     infos = [i for i in plugins.infos if show_all or not i.builtin]
     if hook:
         infos = [i for i in infos if hook in i.hooks]
@@ -73,6 +79,12 @@ def _print_table(infos: list[PluginInfo], show_all: bool) -> None:
         if info.duplicates:
             status += "\n[yellow]duplicate[/yellow]: " + escape("; ".join(info.duplicates))
         name = info.name + (" (built-in)" if info.builtin else "")
-        table.add_row(escape(name), info.distribution or "-", info.version or "-",
-                      "\n".join(info.hooks) or "-", escape(provides) or "-", status)
+        table.add_row(
+            escape(name),
+            info.distribution or "-",
+            info.version or "-",
+            "\n".join(info.hooks) or "-",
+            escape(provides) or "-",
+            status,
+        )
     console.print(table)

@@ -10,11 +10,20 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "DB": "db", "DBError": "db", "dict_hash": "db", "load_data_file": "db",
-    "DataDomain": "domain", "Domain": "domain",
+    "DB": "db",
+    "DBError": "db",
+    "dict_hash": "db",
+    "load_data_file": "db",
+    "DataDomain": "domain",
+    "Domain": "domain",
     "Environment": "environment",
-    "FunctionSchema": "schema", "function_schema": "schema", "parse_docstring": "schema",
-    "Tool": "tools", "ToolArgumentError": "tools", "tool": "tools", "to_content": "tools",
+    "FunctionSchema": "schema",
+    "function_schema": "schema",
+    "parse_docstring": "schema",
+    "Tool": "tools",
+    "ToolArgumentError": "tools",
+    "tool": "tools",
+    "to_content": "tools",
     "ToolKit": "toolkit",
 }
 

@@ -51,7 +51,9 @@ class DB(BaseModel):
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            path.write_text(
+                yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+            )
             return
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -84,8 +86,10 @@ def load_data_file(path: str | Path) -> Any:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
-        raise DBError(f"Data file {path}: unsupported format {suffix or '(no suffix)'!r}; "
-                      "use .json, .toml or .yaml.")
+        raise DBError(
+            f"Data file {path}: unsupported format {suffix or '(no suffix)'!r}; "
+            "use .json, .toml or .yaml."
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -101,4 +105,6 @@ def load_data_file(path: str | Path) -> Any:
     except Exception as exc:  # json/toml/yaml errors all say where (line, column) in their text
         kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
         detail = " ".join(str(exc).split())
-        raise DBError(f"Data file {path} is not valid {kind}: {detail}. Fix the syntax there.") from None
+        raise DBError(
+            f"Data file {path} is not valid {kind}: {detail}. Fix the syntax there."
+        ) from None

@@ -88,7 +88,9 @@ class DataDomain(Domain):
     toolkit_class: ClassVar[type[ToolKit] | str]
     user_db_class: ClassVar[type[DB] | str | None] = None
     user_toolkit_class: ClassVar[type[ToolKit] | str | None] = None
-    environment_class: ClassVar[type[Environment] | str] = "runner.environment.environment:Environment"
+    environment_class: ClassVar[type[Environment] | str] = (
+        "runner.environment.environment:Environment"
+    )
     default_data_dir: ClassVar[Path]
     data_dir_env: ClassVar[str | None] = None
     db_stems: ClassVar[tuple[str, ...]] = ("db",)
@@ -109,17 +111,23 @@ class DataDomain(Domain):
             clone.data_dir  # noqa: B018 - raises ConfigError for a missing folder
         task_file = options.get("task_file")
         if task_file and not Path(task_file).is_file():
-            raise ConfigError(f"Task file {task_file} for domain {self.name!r} does not exist. "
-                              "Pass an existing file with --domain-option task_file=PATH.")
+            raise ConfigError(
+                f"Task file {task_file} for domain {self.name!r} does not exist. "
+                "Pass an existing file with --domain-option task_file=PATH."
+            )
         return clone
 
     @property
     def data_dir(self) -> Path:
-        raw = self.options.get("data_dir") or (self.data_dir_env and os.environ.get(self.data_dir_env))
+        raw = self.options.get("data_dir") or (
+            self.data_dir_env and os.environ.get(self.data_dir_env)
+        )
         path = Path(raw) if raw else self.default_data_dir
         if not path.is_dir():
-            raise ConfigError(f"Data folder {path} for domain {self.name!r} does not exist. "
-                              "Pass an existing folder with --domain-option data_dir=PATH.")
+            raise ConfigError(
+                f"Data folder {path} for domain {self.name!r} does not exist. "
+                "Pass an existing folder with --domain-option data_dir=PATH."
+            )
         return path
 
     def _cached(self, key: str, make: Any) -> Any:
@@ -128,7 +136,9 @@ class DataDomain(Domain):
             self.__dict__[attr] = make()
         return self.__dict__[attr]
 
-    def _find(self, stems_or_names: tuple[str, ...], suffixes: tuple[str, ...] = ("",)) -> Path | None:
+    def _find(
+        self, stems_or_names: tuple[str, ...], suffixes: tuple[str, ...] = ("",)
+    ) -> Path | None:
         for stem in stems_or_names:
             for suffix in suffixes:
                 p = self.data_dir / f"{stem}{suffix}"
@@ -139,8 +149,10 @@ class DataDomain(Domain):
     def _load_db(self, cls: type[DB] | str, stems: tuple[str, ...], what: str) -> DB:
         path = self._find(stems, (".json", ".toml", ".yaml", ".yml"))
         if path is None:
-            raise RunnerError(f"No {what} ({'/'.join(stems)}.json|.toml|.yaml) in {self.data_dir} "
-                              f"for domain {self.name!r}.")
+            raise RunnerError(
+                f"No {what} ({'/'.join(stems)}.json|.toml|.yaml) in {self.data_dir} "
+                f"for domain {self.name!r}."
+            )
         return resolve(cls).load(path)
 
     def base_db(self) -> DB:
@@ -150,7 +162,9 @@ class DataDomain(Domain):
         if self.user_db_class is None:
             return None
         cls = self.user_db_class
-        return self._cached("user_db", lambda: self._load_db(cls, self.user_db_stems, "user database"))
+        return self._cached(
+            "user_db", lambda: self._load_db(cls, self.user_db_stems, "user database")
+        )
 
     def policy_text(self) -> str:
         def read() -> str:
@@ -171,7 +185,9 @@ class DataDomain(Domain):
         user_db = self.base_user_db()
         user_kit = None
         if self.user_toolkit_class is not None:
-            user_kit = resolve(self.user_toolkit_class)(self.copy_db(user_db) if user_db is not None else None)
+            user_kit = resolve(self.user_toolkit_class)(
+                self.copy_db(user_db) if user_db is not None else None
+            )
         return resolve(self.environment_class)(
             domain_name=self.name,
             policy=self.policy_text(),
@@ -187,8 +203,10 @@ class DataDomain(Domain):
                 return load_tasks(self.options["task_file"])
             path = self._find(self.task_files)
             if path is None:
-                raise RunnerError(f"No task file ({', '.join(self.task_files)}) in {self.data_dir} "
-                                  f"for domain {self.name!r}.")
+                raise RunnerError(
+                    f"No task file ({', '.join(self.task_files)}) in {self.data_dir} "
+                    f"for domain {self.name!r}."
+                )
             return load_tasks(path)
 
         return self._cached("tasks", read)
@@ -218,9 +236,9 @@ class DataDomain(Domain):
             return list(tasks)
         splits = self.split_map()
         if split not in splits:
-            raise ConfigError(f"Unknown task split {split!r} for domain {self.name!r}."
-                              f"{did_you_mean(split, splits)} Known splits: {', '.join(splits)}.")
+            raise ConfigError(
+                f"Unknown task split {split!r} for domain {self.name!r}."
+                f"{did_you_mean(split, splits)} Known splits: {', '.join(splits)}."
+            )
         wanted = set(splits[split])
         return [t for t in tasks if t.id in wanted]
-
-

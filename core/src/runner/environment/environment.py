@@ -111,7 +111,9 @@ class Environment:
                     raise ValueError(f"Tool message {message.id!r} does not follow a tool call.")
                 call = pending.pop(0)
                 if call.id != message.id:
-                    raise ValueError(f"Tool call id mismatch: call {call.id!r}, result {message.id!r}.")
+                    raise ValueError(
+                        f"Tool call id mismatch: call {call.id!r}, result {message.id!r}."
+                    )
                 self._replay_one(call, message, strict)
                 continue
             if pending:
@@ -148,7 +150,9 @@ class Environment:
         else:
             fn = getattr(kit, call.func_name, None)
             if fn is None or call.func_name.startswith("_") or not callable(fn):
-                raise ValueError(f"Function '{call.func_name}' not found on the {call.env_type} side.")
+                raise ValueError(
+                    f"Function '{call.func_name}' not found on the {call.env_type} side."
+                )
             result = fn(**call.arguments)
         self.sync()
         return result
@@ -157,8 +161,10 @@ class Environment:
         """Whether an environment assertion holds (its function's result equals ``assert_value``)."""
         result = self.run_function(assertion)
         if not isinstance(result, bool):
-            raise ValueError(f"Assertion function {assertion.func_name} returned "
-                             f"{type(result).__name__}, not bool.")
+            raise ValueError(
+                f"Assertion function {assertion.func_name} returned "
+                f"{type(result).__name__}, not bool."
+            )
         return result == assertion.assert_value
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-_SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Return|Yields|Raises|Examples?|Notes?|Note)\s*:\s*$")
+_SECTION = re.compile(
+    r"^\s*(Args|Arguments|Parameters|Returns|Return|Yields|Raises|Examples?|Notes?|Note)\s*:\s*$"
+)
 _ARG = re.compile(r"^\s*(\*{0,2}[A-Za-z_][A-Za-z0-9_]*)\s*(\([^)]*\))?\s*:\s*(.*)$")
 
 
@@ -108,13 +110,18 @@ def function_schema(
         # A docstring entry gives the description; without one, an ``Annotated[..., Field(
         # description=...)]`` keeps its own (passing description=None would erase it).
         described = doc.args.get(pname)
-        fields[pname] = (annotation, Field(default, description=described) if described else Field(default))
+        fields[pname] = (
+            annotation,
+            Field(default, description=described) if described else Field(default),
+        )
     model_name = "".join(p.capitalize() for p in (name or fn.__name__).split("_")) + "Args"
     args_model = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
     parameters = _clean(args_model.model_json_schema())
     return FunctionSchema(
         name=name or fn.__name__,
-        description=description if description is not None else (doc.summary or name or fn.__name__),
+        description=description
+        if description is not None
+        else (doc.summary or name or fn.__name__),
         args_model=args_model,
         parameters=parameters,
     )

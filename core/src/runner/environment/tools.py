@@ -66,7 +66,8 @@ class Tool:
             model = self.schema_info.args_model.model_validate(arguments)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '(arguments)'}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(p) for p in e['loc']) or '(arguments)'}: {e['msg']}"
+                for e in exc.errors()
             )
             raise ToolArgumentError(f"Invalid arguments for tool {self.name}: {problems}") from None
         return {k: getattr(model, k) for k in type(model).model_fields}

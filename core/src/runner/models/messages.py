@@ -101,7 +101,11 @@ Message = Annotated[
     | Annotated[UserMessage, Tag("user")]
     | Annotated[ToolMessage, Tag("tool")]
     | Annotated[MultiToolMessage, Tag("multi_tool")],
-    Discriminator(_message_tag),
+    Discriminator(
+        _message_tag,
+        custom_error_type="invalid_message_role",
+        custom_error_message="the message role must be 'system', 'user', 'assistant' or 'tool'",
+    ),
 ]
 """Any message of a trajectory; parsed by its ``role`` (and ``tool_messages``)."""
 

@@ -46,26 +46,45 @@ def parse_tasks(raw: Any, source: str = "<tasks>", text: str | None = None) -> l
         )
     tasks: list[Task] = []
     seen: dict[str, int] = {}
+    lines: list[int] | None = None  # computed only when an error needs them
     for index, item in enumerate(raw):
-        where = _where(source, index, item, text)
-        if not isinstance(item, dict):
-            raise TaskFileError(f"{where}: expected a task object, found {type(item).__name__}.")
         try:
-            task = Task.model_validate(item)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = _field_path(err["loc"])
-            more = f" ({exc.error_count() - 1} more problem(s) in this task)" if exc.error_count() > 1 else ""
-            raise TaskFileError(
-                f"{where}, field {field}: {err['msg']}{more}. "
-                "Fix that field; see docs/file-formats.md for the task format."
-            ) from None
+            task = _validate(item)
+        except _Invalid as problem:
+            if lines is None:
+                lines = _element_lines(text) if text else []
+            where = _where(source, index, item, lines)
+            raise TaskFileError(f"{where}{problem}") from None
         if task.id in seen:
-            raise TaskFileError(f"{where}: duplicate task id {task.id!r} (first at index {seen[task.id]}). "
-                                "Task ids must be unique within a file.")
+            if lines is None:
+                lines = _element_lines(text) if text else []
+            raise TaskFileError(
+                f"{_where(source, index, item, lines)}: duplicate task id {task.id!r} "
+                f"(first at task {seen[task.id]}). Task ids must be unique within a file."
+            )
         seen[task.id] = index
         tasks.append(task)
     return tasks
+
+
+class _Invalid(Exception):
+    """What is wrong with one task (the caller adds where it is)."""
+
+
+def _validate(item: Any) -> Task:
+    if not isinstance(item, dict):
+        raise _Invalid(f": expected a task object, found {type(item).__name__}.")
+    try:
+        return Task.model_validate(item)
+    except ValidationError as exc:
+        # the deepest error is the most specific (a union reports every branch it tried)
+        err = max(exc.errors(), key=lambda e: len(e["loc"]))
+        more = exc.error_count() - 1
+        extra = f" ({more} more problem(s) in this task)" if more else ""
+        raise _Invalid(
+            f", field {_field_path(err['loc'], item)}: {err['msg']}{extra}. "
+            "Fix that field; see docs/file-formats.md for the task format."
+        ) from None
 
 
 def dump_tasks(tasks: list[Task]) -> list[dict[str, Any]]:
@@ -73,32 +92,74 @@ def dump_tasks(tasks: list[Task]) -> list[dict[str, Any]]:
     return [t.to_json() for t in tasks]
 
 
-def _where(source: str, index: int, item: Any, text: str | None) -> str:
+def _where(source: str, index: int, item: Any, lines: list[int]) -> str:
+    where = f"Task file {source}"
+    if index < len(lines):
+        where += f", line {lines[index]}"
+    where += f", task {index}"
     task_id = item.get("id") if isinstance(item, dict) else None
-    where = f"Task file {source}, task {index}"
     if task_id is not None:
         where += f" (id {task_id!r})"
-        line = _line_of_id(text, task_id) if text else None
-        if line:
-            where = f"Task file {source}, line {line}, task {index} (id {task_id!r})"
     return where
 
 
-def _line_of_id(text: str, task_id: Any) -> int | None:
-    needle = json.dumps(task_id)
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if '"id"' in line and needle in line:
-            return lineno
-    return None
+def _element_lines(text: str) -> list[int]:
+    """The line on which each element of the file's task list starts.
+
+    A small scanner (strings and escapes aware) over the JSON text: the task list is the first
+    array met; its elements start at depth one below it.
+    """
+    lines: list[int] = []
+    line, depth, list_depth = 1, 0, None
+    in_string = escaped = False
+    expecting = False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch.isspace() or ch == ",":
+            if ch == "," and list_depth is not None and depth == list_depth:
+                expecting = True
+            continue
+        if expecting and depth == list_depth:
+            lines.append(line)
+            expecting = False
+        if ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if ch == "[" and list_depth is None:
+                list_depth, expecting = depth, True
+        elif ch in "]}":
+            if depth == list_depth:
+                break
+            depth -= 1
+    return lines
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
+def _field_path(loc: tuple[Any, ...], item: Any) -> str:
+    """The error's location as the user wrote it: ``initial_state.message_history[2].role``.
+
+    Pydantic puts union branch names and discriminator tags in the location; a part that is
+    not a key (or index) of the data at that point, other than the last, is one of those.
+    """
     out = ""
-    for part in loc:
-        if isinstance(part, int):
+    node = item
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(part, int) and isinstance(node, list):
             out += f"[{part}]"
-        elif part in ("str", "StructuredUserInstructions") or "[" in str(part):
-            continue  # union branch names pydantic adds; not part of the user's path
-        else:
+            node = node[part] if part < len(node) else None
+        elif isinstance(node, dict) and (part in node or last):
             out += ("." if out else "") + str(part)
+            node = node.get(part)
+        elif last and not isinstance(node, dict | list):
+            break  # the branch name of a scalar union member
     return out or "(task)"

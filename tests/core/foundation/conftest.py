@@ -1,0 +1,45 @@
+"""Fixtures of the foundation tests; plain helpers are in ``foundation_helpers``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from foundation_helpers import PLUGIN_ENV_VARS, TAU2_DATA
+
+
+@pytest.fixture
+def tau2_data() -> Path:
+    if not TAU2_DATA.is_dir():
+        pytest.skip("τ²-bench reference data (../shared/tau2-data) is not available")
+    return TAU2_DATA
+
+
+@pytest.fixture
+def no_plugin_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No RUNNER_* plugin variable of the calling shell changes what a test loads."""
+    for name in PLUGIN_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def plugin_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str, str], str]]:
+    """Write a module into a temporary folder on ``sys.path``; returns its import name."""
+    folder = tmp_path / "plugin_modules"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    written: list[str] = []
+
+    def make(name: str, source: str) -> str:
+        (folder / f"{name}.py").write_text(source, encoding="utf-8")
+        written.append(name)
+        sys.modules.pop(name, None)
+        return name
+
+    yield make
+    for name in written:
+        sys.modules.pop(name, None)
