@@ -25,11 +25,23 @@ logger = logging.getLogger("runner.llm")
 
 CACHE_FORMAT = 1
 # Arguments that do not change the answer (or must never be stored): left out of the key.
-NON_KEY_ARGS = frozenset({
-    "api_key", "api_base", "base_url", "api_version", "organization", "timeout",
-    "extra_headers", "headers", "metadata", "num_retries", "max_retries", "stream",
-    "stream_options",
-})
+NON_KEY_ARGS = frozenset(
+    {
+        "api_key",
+        "api_base",
+        "base_url",
+        "api_version",
+        "organization",
+        "timeout",
+        "extra_headers",
+        "headers",
+        "metadata",
+        "num_retries",
+        "max_retries",
+        "stream",
+        "stream_options",
+    }
+)
 
 
 def _jsonable(value: Any) -> Any:
@@ -86,7 +98,7 @@ class ResponseCache:
             "key": key,
             "response": response.model_dump(mode="json") | {"cached": False},
         }
-        text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True)
+        text = json.dumps(record, ensure_ascii=False, indent=1)  # key order kept: exact replay
         if any(secret and secret in text for secret in secrets):
             logger.warning("LLM response not cached: it contains the API key")
             return

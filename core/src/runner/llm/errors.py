@@ -31,8 +31,9 @@ class LLMError(InfrastructureError):
     """The call failed for reasons outside the caller's control (retries exhausted, provider
     down or unreachable)."""
 
-    def __init__(self, message: str, *, model: str = "", status_code: int | None = None,
-                 attempts: int = 1) -> None:
+    def __init__(
+        self, message: str, *, model: str = "", status_code: int | None = None, attempts: int = 1
+    ) -> None:
         super().__init__(message)
         self.model = model
         self.status_code = status_code
@@ -56,9 +57,15 @@ _CONTEXT_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 _SECRET_PATTERNS = (
+    (
+        re.compile(
+            r"((?:api[_-]?key|authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?)"
+            r"(?:(?:Bearer|Basic)\s+)?[^\s'\",}]+",
+            re.IGNORECASE,
+        ),
+        r"\1***",
+    ),
     (re.compile(r"(Bearer\s+)[^\s'\"]+", re.IGNORECASE), r"\1***"),
-    (re.compile(r"((?:api[_-]?key|authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]+",
-                re.IGNORECASE), r"\1***"),
     (re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-]{6,}"), r"\1-***"),
 )
 _SECRET_ENV = re.compile(r"API_KEY|_TOKEN$|_SECRET", re.IGNORECASE)
@@ -97,9 +104,10 @@ class RetryableFailure(Exception):
 
 def classify(exc: BaseException, secrets: tuple[str, ...] = ()) -> Failure:
     """Sort an exception raised by litellm (or the transport under it) into a :class:`Failure`."""
-    message = scrub(f"{type(exc).__name__}: {exc}", secrets)
     name = type(exc).__name__
     status = _status_code(exc)
+    label = f"{name} (HTTP {status})" if status else name
+    message = scrub(f"{label}: {_without_prefixes(str(exc)) or repr(exc)}", secrets)
     if name == "ContextWindowExceededError" or (
         status in (400, 413, 422) and _CONTEXT_PATTERNS.search(str(exc))
     ):
@@ -121,10 +129,28 @@ def final_error(failure: Failure, model: str, attempts: int) -> Exception:
         )
     if failure.kind == "retry":
         tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
-        return LLMError(f"LLM call to {model!r} failed {tries}: {failure.message}",
-                        model=model, status_code=failure.status_code, attempts=attempts)
-    return LLMRequestError(f"LLM request to {model!r} was refused: {failure.message}",
-                           model=model, status_code=failure.status_code)
+        return LLMError(
+            f"LLM call to {model!r} failed {tries}: {failure.message}",
+            model=model,
+            status_code=failure.status_code,
+            attempts=attempts,
+        )
+    return LLMRequestError(
+        f"LLM request to {model!r} was refused: {failure.message}",
+        model=model,
+        status_code=failure.status_code,
+    )
+
+
+_PREFIX = re.compile(r"^\s*(?:litellm\.)?[A-Za-z]*(?:Error|Exception|Timeout)\s*[:-]\s*")
+
+
+def _without_prefixes(text: str) -> str:
+    """litellm's message minus the exception names it stacks in front
+    (``litellm.RateLimitError: RateLimitError: OpenAIException - ...``)."""
+    while (match := _PREFIX.match(text)) is not None and match.end() > 0:
+        text = text[match.end() :]
+    return text.strip()
 
 
 def _status_code(exc: BaseException) -> int | None:
@@ -140,8 +166,18 @@ def _is_transport_error(exc: BaseException) -> bool:
     if isinstance(exc, (asyncio.TimeoutError, TimeoutError, ConnectionError)):
         return True
     names = {cls.__name__ for cls in type(exc).__mro__}
-    return bool(names & {"APITimeoutError", "Timeout", "APIConnectionError", "TimeoutException",
-                         "TransportError", "ClientError", "ServerDisconnectedError"})
+    return bool(
+        names
+        & {
+            "APITimeoutError",
+            "Timeout",
+            "APIConnectionError",
+            "TimeoutException",
+            "TransportError",
+            "ClientError",
+            "ServerDisconnectedError",
+        }
+    )
 
 
 def _retry_after(exc: BaseException) -> float | None:

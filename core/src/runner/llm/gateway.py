@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from runner.llm import provider
 from runner.llm.cache import ResponseCache, cache_key
-from runner.llm.errors import RetryableFailure, classify, final_error
+from runner.llm.errors import Failure, RetryableFailure, classify, final_error
 from runner.llm.response import LLMResponse, StreamEvent, Usage, build_response
 from runner.llm.streaming import StreamAssembler
 
@@ -100,18 +100,27 @@ class LLMGateway:
 
         async def attempt() -> Any:
             return await litellm.acompletion(
-                model=model, messages=messages, timeout=call_timeout,
-                num_retries=0, max_retries=0, **args,
+                model=model,
+                messages=messages,
+                timeout=call_timeout,
+                num_retries=0,
+                max_retries=0,
+                **args,
             )
 
         raw, attempts = await self._with_retries(attempt, model, secrets, call_timeout)
         parts = provider.response_parts(raw)
         response = build_response(
-            content=parts["content"], tool_calls=parts["tool_calls"],
-            reasoning_content=parts["reasoning_content"], thinking_blocks=parts["thinking_blocks"],
-            usage=parts["usage"], cost=provider.compute_cost(model, parts["usage"], parts["reported_cost"]),
-            model=parts["model"] or model, finish_reason=parts["finish_reason"],
-            latency=time.perf_counter() - started, attempts=attempts,
+            content=parts["content"],
+            tool_calls=parts["tool_calls"],
+            reasoning_content=parts["reasoning_content"],
+            thinking_blocks=parts["thinking_blocks"],
+            usage=parts["usage"],
+            cost=provider.compute_cost(model, parts["usage"], parts["reported_cost"]),
+            model=parts["model"] or model,
+            finish_reason=parts["finish_reason"],
+            latency=time.perf_counter() - started,
+            attempts=attempts,
         )
         self._account(response)
         if key is not None:
@@ -152,29 +161,41 @@ class LLMGateway:
 
         async def attempt() -> tuple[Any, Any]:
             stream = await litellm.acompletion(
-                model=model, messages=messages, timeout=call_timeout, stream=True,
-                stream_options={"include_usage": True}, num_retries=0, max_retries=0, **args,
+                model=model,
+                messages=messages,
+                timeout=call_timeout,
+                stream=True,
+                stream_options={"include_usage": True},
+                num_retries=0,
+                max_retries=0,
+                **args,
             )
             iterator = stream.__aiter__()
             first = await _next_chunk(iterator, call_timeout)  # errors here are still retryable
             return iterator, first
 
-        (iterator, chunk), attempts = await self._with_retries(attempt, model, secrets, call_timeout)
+        (iterator, chunk), attempts = await self._with_retries(
+            attempt, model, secrets, call_timeout
+        )
         try:
             while chunk is not None:
                 for event in assembler.add(chunk):
                     yield event
+                failure: Failure | None = None
                 try:
                     chunk = await _next_chunk(iterator, call_timeout)
                 except Exception as exc:
+                    failure = classify(exc, secrets)
+                if failure is not None:  # raised outside ``except``: nothing unscrubbed chained
                     self.stats.failures += 1
-                    raise final_error(classify(exc, secrets), model, attempts) from None
+                    raise final_error(failure, model, attempts)
         finally:
             await _close(iterator)
         response = assembler.response(
-            model=model, cost=provider.compute_cost(model, assembler.usage or Usage(),
-                                                    assembler.reported_cost),
-            latency=time.perf_counter() - started, attempts=attempts,
+            model=model,
+            cost=provider.compute_cost(model, assembler.usage or Usage(), assembler.reported_cost),
+            latency=time.perf_counter() - started,
+            attempts=attempts,
         )
         self._account(response)
         if key is not None:
@@ -182,11 +203,16 @@ class LLMGateway:
         yield StreamEvent("response", response=response)
 
     # ------------------------------------------------------------------ internals
-    def _cached_key(self, model: str, messages: list[dict[str, Any]], args: dict[str, Any]) -> str | None:
+    def _cached_key(
+        self, model: str, messages: list[dict[str, Any]], args: dict[str, Any]
+    ) -> str | None:
         return cache_key(model, messages, args) if self.cache is not None else None
 
     async def _with_retries(
-        self, attempt: Callable[[], Awaitable[T]], model: str, secrets: tuple[str, ...],
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        model: str,
+        secrets: tuple[str, ...],
         call_timeout: float | None,
     ) -> tuple[T, int]:
         """Run ``attempt`` until it succeeds, fails for good, or retries run out."""
@@ -201,10 +227,12 @@ class LLMGateway:
             reraise=True,
         )
         number = 0
+        failure: Failure | None = None
         try:
             async for state in retrying:
                 number = state.retry_state.attempt_number
                 with state:
+                    failure = None
                     try:
                         if call_timeout is None:
                             return await attempt(), number
@@ -213,16 +241,17 @@ class LLMGateway:
                             return await attempt(), number
                     except Exception as exc:
                         failure = classify(exc, secrets)
-                        if failure.kind != "retry":
-                            raise final_error(failure, model, number) from None
-                        raise RetryableFailure(failure) from None
-        except RetryableFailure as exc:
-            self.stats.failures += 1
-            raise final_error(exc.failure, model, number) from None
-        except Exception:
-            self.stats.failures += 1
-            raise
-        raise AssertionError("unreachable: tenacity either returns or raises")
+                    # Raised outside the ``except`` block on purpose: the provider's exception
+                    # (which may hold the API key in its request headers) is not chained.
+                    if failure.kind == "retry":
+                        raise RetryableFailure(failure)
+                    break
+        except RetryableFailure:
+            pass
+        self.stats.failures += 1
+        if failure is None:
+            raise AssertionError("unreachable: tenacity either returns or raises")
+        raise final_error(failure, model, number)
 
     def _wait(self, state: Any) -> float:
         """Seconds before the next attempt: ``Retry-After`` (plus up to 10% jitter) when the
@@ -238,8 +267,14 @@ class LLMGateway:
         self.stats.retries += 1
         exc = state.outcome.exception() if state.outcome is not None else None
         sleep = state.next_action.sleep if state.next_action is not None else 0.0
-        logger.warning("LLM call to %r failed (%s); retry %d/%d in %.2fs", model, exc,
-                       state.attempt_number, self.max_retries, sleep)
+        logger.warning(
+            "LLM call to %r failed (%s); retry %d/%d in %.2fs",
+            model,
+            exc,
+            state.attempt_number,
+            self.max_retries,
+            sleep,
+        )
 
     def _account(self, response: LLMResponse) -> None:
         self.stats.cost += response.cost
@@ -248,13 +283,19 @@ class LLMGateway:
 
 
 def _request_args(
-    tools: Any, tool_choice: Any, parallel_tool_calls: Any, response_format: Any,
+    tools: Any,
+    tool_choice: Any,
+    parallel_tool_calls: Any,
+    response_format: Any,
     llm_args: dict[str, Any],
 ) -> dict[str, Any]:
     args = {k: v for k, v in llm_args.items() if k not in _OWN_RETRY_ARGS}
-    for name, value in (("tools", tools), ("tool_choice", tool_choice),
-                        ("parallel_tool_calls", parallel_tool_calls),
-                        ("response_format", response_format)):
+    for name, value in (
+        ("tools", tools),
+        ("tool_choice", tool_choice),
+        ("parallel_tool_calls", parallel_tool_calls),
+        ("response_format", response_format),
+    ):
         if value is not None:
             args[name] = value
     return args
@@ -293,8 +334,11 @@ def _replay(response: LLMResponse) -> list[StreamEvent]:
     if response.content:
         events.append(StreamEvent("text", response.content))
     for index, call in enumerate(response.tool_calls):
-        events.append(StreamEvent("tool_call", call.arguments, index=index,
-                                  tool_call_id=call.id, name=call.name))
+        events.append(
+            StreamEvent(
+                "tool_call", call.arguments, index=index, tool_call_id=call.id, name=call.name
+            )
+        )
     events.append(StreamEvent("response", response=response))
     return events
 

@@ -70,7 +70,9 @@ def compute_cost(model: str, usage: Usage, reported: Any = None) -> float:
         return float(reported)
     try:
         prompt, completion = load_litellm().cost_per_token(
-            model=model, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens
+            model=model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
         )
         return float(prompt + completion)
     except Exception:  # unknown model, missing price: cost is unknown, not an error
@@ -92,8 +94,11 @@ def response_parts(response: Any) -> dict[str, Any]:
     choice = response.choices[0]
     message = choice.message
     tool_calls = [
-        LLMToolCall(id=call.id or f"call_{i}", name=call.function.name or "",
-                    arguments=call.function.arguments or "")
+        LLMToolCall(
+            id=call.id or f"call_{i}",
+            name=call.function.name or "",
+            arguments=call.function.arguments or "",
+        )
         for i, call in enumerate(message.tool_calls or [])
     ]
     usage = usage_from(getattr(response, "usage", None))

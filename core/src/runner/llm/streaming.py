@@ -66,12 +66,17 @@ class StreamAssembler:
         if name:
             state["name"] += name
         state["arguments"].append(fragment)
-        return StreamEvent("tool_call", fragment, index=index, tool_call_id=new_id, name=name or None)
+        return StreamEvent(
+            "tool_call", fragment, index=index, tool_call_id=new_id, name=name or None
+        )
 
     def response(self, *, model: str, cost: float, latency: float, attempts: int) -> LLMResponse:
         tool_calls = [
-            LLMToolCall(id=state["id"] or f"call_{index}", name=state["name"],
-                        arguments="".join(state["arguments"]))
+            LLMToolCall(
+                id=state["id"] or f"call_{index}",
+                name=state["name"],
+                arguments="".join(state["arguments"]),
+            )
             for index, state in sorted(self.calls.items())
         ]
         return build_response(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import inspect
 import json
 import random
@@ -181,7 +182,7 @@ class LLMTestServer:
             app, handler_cancellation=True, access_log=None, shutdown_timeout=0.5
         )
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", self._port, backlog=4096, shutdown_timeout=0.5)
+        site = web.TCPSite(runner, "127.0.0.1", self._port, backlog=4096)
         await site.start()
         self._runner = runner
         self._port = runner.addresses[0][1]
@@ -218,8 +219,9 @@ class LLMTestServer:
             finally:
                 await self.stop_async()
 
-        self._thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True,
-                                        name="llm-test-server")
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(serve(),), daemon=True, name="llm-test-server"
+        )
         self._thread.start()
         if not ready.wait(timeout):
             raise RuntimeError(f"LLMTestServer did not start within {timeout} s")
@@ -311,7 +313,9 @@ class LLMTestServer:
             return _error_response(reply, _bearer(request))
         if reply.malformed:
             return web.Response(
-                status=200, text='{"id": "chatcmpl-broken", "choices": [', content_type="application/json"
+                status=200,
+                text='{"id": "chatcmpl-broken", "choices": [',
+                content_type="application/json",
             )
         completion = _completion(body, reply, index)
         if not body.get("stream"):
@@ -342,6 +346,12 @@ def _error_response(reply: Reply, api_key: str) -> web.Response:
     return web.json_response({"error": error}, status=reply.status, headers=dict(reply.headers))
 
 
+def _call_id(body: dict[str, Any], call: Any, position: int) -> str:
+    """Same request and reply, same id (so results replay identically); else a different one."""
+    seed = json.dumps([body.get("messages"), call.name, call.arguments, position], sort_keys=True)
+    return "call_" + hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
 def _estimate_tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
@@ -353,15 +363,17 @@ def _completion(body: dict[str, Any], reply: Reply, index: int) -> dict[str, Any
     if reply.tool_calls:
         message["tool_calls"] = [
             {
-                "id": call.id or f"call_{index}_{i}",
+                "id": call.id or _call_id(body, call, i),
                 "type": "function",
                 "function": {"name": call.name, "arguments": call.arguments},
             }
             for i, call in enumerate(reply.tool_calls)
         ]
     finish = reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
-    generated = (reply.content or "") + (reply.reasoning or "") + "".join(
-        c.name + c.arguments for c in reply.tool_calls
+    generated = (
+        (reply.content or "")
+        + (reply.reasoning or "")
+        + "".join(c.name + c.arguments for c in reply.tool_calls)
     )
     prompt_tokens = _estimate_tokens(json.dumps(body.get("messages", []), sort_keys=True))
     completion_tokens = _estimate_tokens(generated)
@@ -371,6 +383,8 @@ def _completion(body: dict[str, Any], reply: Reply, index: int) -> dict[str, Any
         "total_tokens": prompt_tokens + completion_tokens,
     }
     usage.update(reply.usage or {})
+    if "total_tokens" not in (reply.usage or {}):
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     return {
         "id": f"chatcmpl-test-{index}",
         "object": "chat.completion",
@@ -396,8 +410,12 @@ def _stream_chunks(body: dict[str, Any], completion: dict[str, Any]) -> list[dic
     if message.get("content"):
         deltas += [{"content": p} for p in _pieces(message["content"], 12)]
     for i, call in enumerate(message.get("tool_calls", [])):
-        head = {"index": i, "id": call["id"], "type": "function",
-                "function": {"name": call["function"]["name"], "arguments": ""}}
+        head = {
+            "index": i,
+            "id": call["id"],
+            "type": "function",
+            "function": {"name": call["function"]["name"], "arguments": ""},
+        }
         deltas.append({"tool_calls": [head]})
         deltas += [
             {"tool_calls": [{"index": i, "function": {"arguments": p}}]}
@@ -405,8 +423,12 @@ def _stream_chunks(body: dict[str, Any], completion: dict[str, Any]) -> list[dic
         ]
     chunks = [{"index": 0, "delta": d, "finish_reason": None} for d in deltas]
     chunks.append({"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]})
-    envelope = {"id": completion["id"], "object": "chat.completion.chunk", "created": CREATED,
-                "model": completion["model"]}
+    envelope = {
+        "id": completion["id"],
+        "object": "chat.completion.chunk",
+        "created": CREATED,
+        "model": completion["model"],
+    }
     out = [{**envelope, "choices": [c]} for c in chunks]
     if (body.get("stream_options") or {}).get("include_usage"):
         out.append({**envelope, "choices": [], "usage": completion["usage"]})

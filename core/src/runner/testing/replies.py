@@ -87,7 +87,9 @@ def tool_calls(
     hallucinated tool.
     """
     scripted = tuple(
-        call if isinstance(call, ScriptedToolCall) else ScriptedToolCall(call[0], _arguments_text(call[1]))
+        call
+        if isinstance(call, ScriptedToolCall)
+        else ScriptedToolCall(call[0], _arguments_text(call[1]))
         for call in calls
     )
     return Reply(content=content, tool_calls=scripted, reasoning=reasoning, **options)
@@ -128,7 +130,9 @@ def rate_limit(retry_after: float | None = 1.0) -> Reply:
 
 def server_error(status: int = 500) -> Reply:
     """A 5xx: the provider failed (retryable)."""
-    return error(status, "The server had an error while processing your request.", type="server_error")
+    return error(
+        status, "The server had an error while processing your request.", type="server_error"
+    )
 
 
 def context_overflow(limit: int = 128000, used: int = 130000) -> Reply:
@@ -172,7 +176,9 @@ def fault(kind: FaultKind, *, retry_after: float = 0.05, hang: float = 30.0) -> 
         return timeout(hang)
     if kind == "malformed":
         return malformed()
-    raise ValueError(f"unknown fault kind {kind!r}; use rate_limit, server_error, timeout or malformed")
+    raise ValueError(
+        f"unknown fault kind {kind!r}; use rate_limit, server_error, timeout or malformed"
+    )
 
 
 def _seconds_header(seconds: float) -> str:
