@@ -7,7 +7,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from foundation_helpers import PLUGIN_ENV_VARS, TAU2_DATA
+from foundation_helpers import (
+    EXAMPLE_PACKAGE,
+    PLUGIN_ENV_VARS,
+    PLUGIN_PACKAGES,
+    REPO,
+    TAU2_DATA,
+    WheelVenv,
+    make_wheel_venv,
+)
 
 
 @pytest.fixture
@@ -43,3 +51,19 @@ def plugin_module(
     yield make
     for name in written:
         sys.modules.pop(name, None)
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
+    """runner-core, the two fixture plugins and the documentation's example plugin, built as
+    wheels and installed into one fresh virtualenv (built once per test session)."""
+    sources = [
+        REPO / "core",
+        PLUGIN_PACKAGES / "runner-fixture-hello",
+        PLUGIN_PACKAGES / "runner-fixture-broken",
+        EXAMPLE_PACKAGE,
+    ]
+    try:
+        return make_wheel_venv(tmp_path_factory.mktemp("wheel_venv"), sources)
+    except FileNotFoundError:
+        pytest.skip("uv is needed to build wheels (make installs it into .tools/)")

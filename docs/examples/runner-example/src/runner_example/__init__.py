@@ -1,0 +1,1 @@
+"""runner-example: the example plugin of docs/plugin-authoring.md."""
