@@ -17,6 +17,11 @@ def user_env(domain: Any, phone: str = "312-555-0177", name: str = "Aisha Bello"
     from runner import EnvFunctionCall
 
     env = domain.environment()
-    env.run_function(EnvFunctionCall(env_type="user", func_name="set_user_info",
-                                     arguments={"name": name, "phone_number": phone}))
+    env.run_function(
+        EnvFunctionCall(
+            env_type="user",
+            func_name="set_user_info",
+            arguments={"name": name, "phone_number": phone},
+        )
+    )
     return env

@@ -22,16 +22,25 @@ def test_both_domains_are_registered() -> None:
 
 
 def test_plugin_module_imports_no_models() -> None:
-    code = ("import sys, runner_telecom.plugin; "
-            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'runner_telecom.', 'litellm'))))")
+    code = (
+        "import sys, runner_telecom.plugin; "
+        "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'runner_telecom.', 'litellm'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['runner_telecom.plugin']"
 
 
 def test_package_data_ships_with_the_package() -> None:
     data = files("runner_telecom") / "data"
-    for name in ("db.toml", "user_db.toml", "tasks.json", "split_tasks.json", "main_policy.md",
-                 "tech_support_manual.md", "tech_support_workflow.md"):
+    for name in (
+        "db.toml",
+        "user_db.toml",
+        "tasks.json",
+        "split_tasks.json",
+        "main_policy.md",
+        "tech_support_manual.md",
+        "tech_support_workflow.md",
+    ):
         assert (data / name).is_file(), name
 
 
@@ -74,12 +83,22 @@ def test_every_own_task_starts_broken_and_is_fixed_by_its_expected_actions(domai
         env = domain.environment()
         env.apply_initial_state(task.initial_state)
         assertions = task.evaluation_criteria.env_assertions or []
-        if any(a.func_name != "assert_service_status" or a.arguments["expected_status"] == "connected"
-               for a in assertions):
-            assert not all(env.check(a) for a in assertions), f"{task.id} is solved before it starts"
+        if any(
+            a.func_name != "assert_service_status" or a.arguments["expected_status"] == "connected"
+            for a in assertions
+        ):
+            assert not all(env.check(a) for a in assertions), (
+                f"{task.id} is solved before it starts"
+            )
         for i, action in enumerate(task.expected_actions()):
-            result = env.execute(ToolCall(id=str(i), name=action.name, arguments=action.arguments,
-                                          requestor=action.requestor))
+            result = env.execute(
+                ToolCall(
+                    id=str(i),
+                    name=action.name,
+                    arguments=action.arguments,
+                    requestor=action.requestor,
+                )
+            )
             assert not result.error, f"{task.id}: {action.name}: {result.content}"
         for assertion in assertions:
             assert env.check(assertion), f"{task.id}: {assertion.func_name}"
@@ -87,7 +106,11 @@ def test_every_own_task_starts_broken_and_is_fixed_by_its_expected_actions(domai
 
 def test_environments_are_independent(domain: Any) -> None:
     first, second = domain.environment(), domain.environment()
-    first.execute(ToolCall(id="1", name="enable_roaming", arguments={"customer_id": "C2002", "line_id": "L2003"}))
+    first.execute(
+        ToolCall(
+            id="1", name="enable_roaming", arguments={"customer_id": "C2002", "line_id": "L2003"}
+        )
+    )
     first.execute(ToolCall(id="2", name="toggle_data", requestor="user"))
     assert first.state_hash() != second.state_hash()
     assert second.state_hash() == domain.environment().state_hash()

@@ -18,12 +18,30 @@ def plugins() -> Any:
 
 async def simulate(plugins: Any, domain: Any, task: Any) -> Any:
     env = domain.environment()
-    ctx = BuildContext(environment=env, tools=env.tools(), user_tools=env.user_tools(),
-                       policy=env.policy, task=task, seed=1)
+    ctx = BuildContext(
+        environment=env,
+        tools=env.tools(),
+        user_tools=env.user_tools(),
+        policy=env.policy,
+        task=task,
+        seed=1,
+    )
     agent = plugins.registry("agents").get("replay").obj(ctx)
     user = plugins.registry("users").get("scripted").obj(ctx)
-    orchestrator = plugins.registry("orchestrators").get("half_duplex").obj(
-        environment=env, agent=agent, user=user, task=task, seed=1, max_steps=100, max_errors=10, timeout=None)
+    orchestrator = (
+        plugins.registry("orchestrators")
+        .get("half_duplex")
+        .obj(
+            environment=env,
+            agent=agent,
+            user=user,
+            task=task,
+            seed=1,
+            max_steps=100,
+            max_errors=10,
+            timeout=None,
+        )
+    )
     return await run_simulation(orchestrator, environment_factory=domain.environment)
 
 
@@ -38,7 +56,9 @@ def assert_every_check_passes(run: Any) -> None:
 
 
 def performed(run: Any) -> list[tuple[str, str]]:
-    return [(c.requestor, c.name) for m in run.messages for c in getattr(m, "tool_calls", None) or []]
+    return [
+        (c.requestor, c.name) for m in run.messages for c in getattr(m, "tool_calls", None) or []
+    ]
 
 
 async def test_oracle_passes_every_own_task(plugins: Any, domain: Any) -> None:
@@ -61,8 +81,12 @@ async def test_oracle_passes_every_tau2_small_task(plugins: Any, tau2_domain: An
 async def test_dual_control_interleaves_agent_and_phone(plugins: Any, domain: Any) -> None:
     task = next(t for t in domain.tasks() if "overdue_bill_suspension" in t.id)
     run = await simulate(plugins, domain, task)
-    assert performed(run) == [("assistant", "send_payment_request"), ("user", "make_payment"),
-                              ("assistant", "resume_line"), ("user", "reboot_device")]
+    assert performed(run) == [
+        ("assistant", "send_payment_request"),
+        ("user", "make_payment"),
+        ("assistant", "resume_line"),
+        ("user", "reboot_device"),
+    ]
     assert run.reward_info.reward_breakdown == {"DB": 1.0, "ENV_ASSERTION": 1.0}
 
 

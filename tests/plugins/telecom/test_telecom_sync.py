@@ -23,7 +23,9 @@ def test_suspended_line_loses_service_after_a_network_search(domain: Any) -> Non
     call(env, "suspend_line", customer_id="C2003", line_id="L2004", reason="x")
     assert surroundings(env).line_active is False
     assert "Excellent" not in call(env, "check_status_bar", requestor="user").content
-    assert call(env, "reboot_device", requestor="user").content.endswith("📵 No Signal | 📵 Data Disabled | 🔋 64%")
+    assert call(env, "reboot_device", requestor="user").content.endswith(
+        "📵 No Signal | 📵 Data Disabled | 🔋 64%"
+    )
     call(env, "resume_line", customer_id="C2003", line_id="L2004")
     assert surroundings(env).line_active is True
     assert "📶⁴ Excellent | 5G" in call(env, "reboot_device", requestor="user").content
@@ -31,21 +33,34 @@ def test_suspended_line_loses_service_after_a_network_search(domain: Any) -> Non
 
 def test_roaming_abroad_needs_the_line_and_the_phone(domain: Any) -> None:
     env = user_env(domain, "206-555-0142", "Kenji Watanabe")
-    env.run_function(EnvFunctionCall(env_type="user", func_name="set_user_location", arguments={"abroad": True}))
+    env.run_function(
+        EnvFunctionCall(env_type="user", func_name="set_user_location", arguments={"abroad": True})
+    )
     call(env, "toggle_roaming", requestor="user")
-    assert call(env, "run_speed_test", requestor="user").content == "Speed test failed: No Connection."
+    assert (
+        call(env, "run_speed_test", requestor="user").content == "Speed test failed: No Connection."
+    )
     call(env, "enable_roaming", customer_id="C2002", line_id="L2003")
     assert surroundings(env).roaming_allowed is True
     # toggle_roaming searched the network again: 5G with excellent signal.
-    assert call(env, "run_speed_test", requestor="user").content.startswith("Speed Test Result: 275.00 Mbps")
+    assert call(env, "run_speed_test", requestor="user").content.startswith(
+        "Speed Test Result: 275.00 Mbps"
+    )
 
 
 def test_data_used_up_stops_mobile_data_until_refuelled(domain: Any) -> None:
     env = user_env(domain)
-    env.run_function(EnvFunctionCall(env_type="assistant", func_name="set_data_usage",
-                                     arguments={"customer_id": "C2003", "line_id": "L2004", "data_used_gb": 3.0}))
+    env.run_function(
+        EnvFunctionCall(
+            env_type="assistant",
+            func_name="set_data_usage",
+            arguments={"customer_id": "C2003", "line_id": "L2004", "data_used_gb": 3.0},
+        )
+    )
     assert surroundings(env).mobile_data_usage_exceeded is True  # used >= limit + refuelled
-    assert call(env, "run_speed_test", requestor="user").content == "Speed test failed: No Connection."
+    assert (
+        call(env, "run_speed_test", requestor="user").content == "Speed test failed: No Connection."
+    )
     call(env, "refuel_data", customer_id="C2003", line_id="L2004", gb_amount=0.5)
     assert surroundings(env).mobile_data_usage_exceeded is False
 
@@ -53,14 +68,21 @@ def test_data_used_up_stops_mobile_data_until_refuelled(domain: Any) -> None:
 def test_payment_request_round_trip(domain: Any) -> None:
     env = user_env(domain, "503-555-0123", "Sofia Rossi")
     call(env, "send_payment_request", customer_id="C2005", bill_id="B2007")
-    assert call(env, "check_payment_request", requestor="user").content == \
-        "You have a payment request for bill B2007 of 61.5 USD."
-    assert call(env, "make_payment", requestor="user").content == \
-        "Payment of 61.5 USD has been made for bill B2007."
+    assert (
+        call(env, "check_payment_request", requestor="user").content
+        == "You have a payment request for bill B2007 of 61.5 USD."
+    )
+    assert (
+        call(env, "make_payment", requestor="user").content
+        == "Payment of 61.5 USD has been made for bill B2007."
+    )
     assert surroundings(env).payment_request is None
     bill = next(b for b in env.toolkit.db.bills if b.bill_id == "B2007")
     assert bill.status.value == "Paid"
-    assert call(env, "check_payment_request", requestor="user").content == "No payment request has been made."
+    assert (
+        call(env, "check_payment_request", requestor="user").content
+        == "No payment request has been made."
+    )
 
 
 def test_environment_synchronises_when_created(domain: Any) -> None:
@@ -81,5 +103,10 @@ def test_unknown_phone_number_fails_the_set_up(domain: Any) -> None:
 
     env = domain.environment()
     with pytest.raises(ValueError, match="Line with phone number 999-999-9999 not found"):
-        env.run_function(EnvFunctionCall(env_type="user", func_name="set_user_info",
-                                         arguments={"name": "Nobody", "phone_number": "999-999-9999"}))
+        env.run_function(
+            EnvFunctionCall(
+                env_type="user",
+                func_name="set_user_info",
+                arguments={"name": "Nobody", "phone_number": "999-999-9999"},
+            )
+        )

@@ -13,41 +13,95 @@ from runner import ToolCall
 TAU2_DB_HASH = "304cf5ef059852e117ea801ab9a5efc24c9713ec887679dc2e30acceb4b6742d"
 TAU2_USER_DB_HASH = "e1f3a8637388808221228ff3f87294444e6b64caf721f5eb243a85d0a9380b28"
 
-AGENT_TOOLS = ["get_customer_by_phone", "get_customer_by_id", "get_customer_by_name", "get_details_by_id",
-               "suspend_line", "resume_line", "get_bills_for_customer", "send_payment_request",
-               "get_data_usage", "enable_roaming", "disable_roaming", "transfer_to_human_agents",
-               "refuel_data"]
-AGENT_WRITES = {"suspend_line", "resume_line", "send_payment_request", "enable_roaming", "disable_roaming",
-                "refuel_data"}
-USER_TOOLS = ["check_status_bar", "check_network_status", "check_network_mode_preference",
-              "set_network_mode_preference", "run_speed_test", "toggle_airplane_mode", "check_sim_status",
-              "reseat_sim_card", "toggle_data", "toggle_roaming", "check_data_restriction_status",
-              "toggle_data_saver_mode", "check_apn_settings", "set_apn_settings", "reset_apn_settings",
-              "check_wifi_status", "toggle_wifi", "check_wifi_calling_status", "toggle_wifi_calling",
-              "check_vpn_status", "connect_vpn", "disconnect_vpn", "check_installed_apps", "check_app_status",
-              "check_app_permissions", "grant_app_permission", "can_send_mms", "reboot_device",
-              "check_payment_request", "make_payment"]
-USER_WRITES = {"set_network_mode_preference", "toggle_airplane_mode", "reseat_sim_card", "toggle_data",
-               "toggle_roaming", "toggle_data_saver_mode", "set_apn_settings", "reset_apn_settings",
-               "toggle_wifi", "toggle_wifi_calling", "connect_vpn", "disconnect_vpn", "grant_app_permission",
-               "reboot_device", "make_payment"}
+AGENT_TOOLS = [
+    "get_customer_by_phone",
+    "get_customer_by_id",
+    "get_customer_by_name",
+    "get_details_by_id",
+    "suspend_line",
+    "resume_line",
+    "get_bills_for_customer",
+    "send_payment_request",
+    "get_data_usage",
+    "enable_roaming",
+    "disable_roaming",
+    "transfer_to_human_agents",
+    "refuel_data",
+]
+AGENT_WRITES = {
+    "suspend_line",
+    "resume_line",
+    "send_payment_request",
+    "enable_roaming",
+    "disable_roaming",
+    "refuel_data",
+}
+USER_TOOLS = [
+    "check_status_bar",
+    "check_network_status",
+    "check_network_mode_preference",
+    "set_network_mode_preference",
+    "run_speed_test",
+    "toggle_airplane_mode",
+    "check_sim_status",
+    "reseat_sim_card",
+    "toggle_data",
+    "toggle_roaming",
+    "check_data_restriction_status",
+    "toggle_data_saver_mode",
+    "check_apn_settings",
+    "set_apn_settings",
+    "reset_apn_settings",
+    "check_wifi_status",
+    "toggle_wifi",
+    "check_wifi_calling_status",
+    "toggle_wifi_calling",
+    "check_vpn_status",
+    "connect_vpn",
+    "disconnect_vpn",
+    "check_installed_apps",
+    "check_app_status",
+    "check_app_permissions",
+    "grant_app_permission",
+    "can_send_mms",
+    "reboot_device",
+    "check_payment_request",
+    "make_payment",
+]
+USER_WRITES = {
+    "set_network_mode_preference",
+    "toggle_airplane_mode",
+    "reseat_sim_card",
+    "toggle_data",
+    "toggle_roaming",
+    "toggle_data_saver_mode",
+    "set_apn_settings",
+    "reset_apn_settings",
+    "toggle_wifi",
+    "toggle_wifi_calling",
+    "connect_vpn",
+    "disconnect_vpn",
+    "grant_app_permission",
+    "reboot_device",
+    "make_payment",
+}
 # Descriptions as τ²-bench's schema builder renders them (first line, blank line, the rest).
 DESCRIPTIONS = {
     "get_customer_by_name": "Searches for customers by name and DOB. May return multiple matches if "
-                            "names are similar,\n\nDOB helps disambiguate.",
+    "names are similar,\n\nDOB helps disambiguate.",
     "send_payment_request": "Sends a payment request to the customer for a specific bill.\n\nChecks:\n"
-                            "    - Customer exists\n    - Bill exists and belongs to the customer\n"
-                            "    - No other bills are already awaiting payment for this customer\n"
-                            "Logic: Sets bill status to AWAITING_PAYMENT and notifies customer.\n"
-                            "Warning: This method does not check if the bill is already PAID.\n"
-                            "Always check the bill status before calling this method.",
+    "    - Customer exists\n    - Bill exists and belongs to the customer\n"
+    "    - No other bills are already awaiting payment for this customer\n"
+    "Logic: Sets bill status to AWAITING_PAYMENT and notifies customer.\n"
+    "Warning: This method does not check if the bill is already PAID.\n"
+    "Always check the bill status before calling this method.",
     "transfer_to_human_agents": "Transfer the user to a human agent, with a summary of the user's issue."
-                                "\n\nOnly transfer if\n -  the user explicitly asks for a human agent\n"
-                                " -  given the policy and the available tools, you cannot solve the "
-                                "user's issue.",
+    "\n\nOnly transfer if\n -  the user explicitly asks for a human agent\n"
+    " -  given the policy and the available tools, you cannot solve the "
+    "user's issue.",
     "toggle_airplane_mode": "Toggles Airplane Mode ON or OFF. When ON, it disconnects all wireless "
-                            "communications including cellular, Wi-Fi, and Bluetooth.\n\nReturns the "
-                            "new state of airplane_mode.",
+    "communications including cellular, Wi-Fi, and Bluetooth.\n\nReturns the "
+    "new state of airplane_mode.",
     "set_apn_settings": "Sets the APN settings for the phone.",
 }
 
@@ -76,13 +130,20 @@ def test_argument_schemas(tau2_domain: Any) -> None:
     assert refuel["properties"]["gb_amount"]["description"] == "Amount of data to add in gigabytes."
     bills = tools["get_bills_for_customer"]
     assert bills["required"] == ["customer_id"]
-    assert bills["properties"]["limit"] == {"default": 12, "description": "Maximum number of bills to return.",
-                                            "type": "integer"}
+    assert bills["properties"]["limit"] == {
+        "default": 12,
+        "description": "Maximum number of bills to return.",
+        "type": "integer",
+    }
     user = {t.name: t.parameters for t in tau2_domain.environment().user_tools()}
     mode = user["set_network_mode_preference"]["properties"]["mode"]["anyOf"]
     assert {"type": "string"} in mode
     assert user["set_network_mode_preference"]["$defs"]["NetworkModePreference"]["enum"] == [
-        "4g_5g_preferred", "4g_only", "3g_only", "2g_only"]
+        "4g_5g_preferred",
+        "4g_only",
+        "3g_only",
+        "2g_only",
+    ]
 
 
 def test_tasks_small_and_splits(tau2_domain: Any) -> None:
@@ -96,14 +157,18 @@ def test_tasks_small_and_splits(tau2_domain: Any) -> None:
 def test_policy_is_composed_like_tau2(tau2_domain: Any, tau2_telecom_dir: Any) -> None:
     main = (tau2_telecom_dir / "main_policy.md").read_text(encoding="utf-8")
     manual = (tau2_telecom_dir / "tech_support_manual.md").read_text(encoding="utf-8")
-    expected = (f"<main_policy>\n{main}\n</main_policy>\n"
-                f"<tech_support_policy>\n{manual}\n</tech_support_policy>")
+    expected = (
+        f"<main_policy>\n{main}\n</main_policy>\n"
+        f"<tech_support_policy>\n{manual}\n</tech_support_policy>"
+    )
     assert tau2_domain.environment().policy == expected
     from runner_telecom.domain import TelecomWorkflowDomain
 
     workflow = TelecomWorkflowDomain().configure({"data_dir": str(tau2_telecom_dir)})
     assert "tech_support_workflow" not in workflow.policy
-    assert (tau2_telecom_dir / "tech_support_workflow.md").read_text(encoding="utf-8") in workflow.policy
+    assert (tau2_telecom_dir / "tech_support_workflow.md").read_text(
+        encoding="utf-8"
+    ) in workflow.policy
 
 
 def _solve(domain: Any, task: Any) -> tuple[Any, list[bool]]:
@@ -111,8 +176,11 @@ def _solve(domain: Any, task: Any) -> tuple[Any, list[bool]]:
     env.apply_initial_state(task.initial_state)
     before = [env.check(a) for a in task.evaluation_criteria.env_assertions or []]
     for i, action in enumerate(task.expected_actions()):
-        result = env.execute(ToolCall(id=str(i), name=action.name, arguments=action.arguments,
-                                      requestor=action.requestor))
+        result = env.execute(
+            ToolCall(
+                id=str(i), name=action.name, arguments=action.arguments, requestor=action.requestor
+            )
+        )
         assert not result.error, f"{task.id}: {action.name}: {result.content}"
     return env, before
 

@@ -18,7 +18,9 @@ import pytest
 from pydantic import BaseModel
 from runner import EnvFunctionCall, ToolCall
 
-REFERENCE = json.loads((Path(__file__).parent / "tau2_telecom_reference.json").read_text(encoding="utf-8"))
+REFERENCE = json.loads(
+    (Path(__file__).parent / "tau2_telecom_reference.json").read_text(encoding="utf-8")
+)
 
 
 def _show(value: Any) -> Any:
@@ -27,8 +29,11 @@ def _show(value: Any) -> Any:
 
 def _run_step(env: Any, index: int, step: dict[str, Any]) -> dict[str, Any]:
     if step["kind"] == "call":
-        msg = env.execute(ToolCall(id=str(index), name=step["name"], arguments=step["args"],
-                                   requestor=step["side"]))
+        msg = env.execute(
+            ToolCall(
+                id=str(index), name=step["name"], arguments=step["args"], requestor=step["side"]
+            )
+        )
         return {"content": msg.content, "error": msg.error}
     try:
         fn = EnvFunctionCall(env_type=step["side"], func_name=step["name"], arguments=step["args"])

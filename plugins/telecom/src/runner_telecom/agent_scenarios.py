@@ -75,12 +75,16 @@ class CarrierScenarios(CarrierRecords):
         return f"Line {line_id} suspended for unpaid bill {new_bill_id}. Contract ended: {contract_ended}"
 
     # -- assertions --------------------------------------------------------------------------
-    def assert_data_refueling_amount(self, customer_id: str, line_id: str, expected_amount: float) -> bool:
+    def assert_data_refueling_amount(
+        self, customer_id: str, line_id: str, expected_amount: float
+    ) -> bool:
         """Whether the line's extra data this cycle is ``expected_amount`` GB."""
         line = self._get_target_line(customer_id, line_id)
         return abs(line.data_refueling_gb - expected_amount) < 1e-6
 
-    def assert_line_status(self, customer_id: str, line_id: str, expected_status: LineStatus) -> bool:
+    def assert_line_status(
+        self, customer_id: str, line_id: str, expected_status: LineStatus
+    ) -> bool:
         """Whether the line has the expected status (e.g. ``"Active"``)."""
         return self._get_target_line(customer_id, line_id).status == expected_status
 

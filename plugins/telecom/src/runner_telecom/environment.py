@@ -56,7 +56,9 @@ class TelecomEnvironment(Environment):
         around.line_active = line.status == LineStatus.ACTIVE
         around.roaming_allowed = line.roaming_enabled
         plan = carrier._get_plan_by_id(line.plan_id)
-        around.mobile_data_usage_exceeded = line.data_used_gb >= plan.data_limit_gb + line.data_refueling_gb
+        around.mobile_data_usage_exceeded = (
+            line.data_used_gb >= plan.data_limit_gb + line.data_refueling_gb
+        )
 
         request = around.payment_request
         if request is not None and request.paid:
@@ -66,4 +68,6 @@ class TelecomEnvironment(Environment):
             customer = carrier._get_customer_by_phone(phone_number)
             awaiting = carrier._get_bills_awaiting_payment(customer)
             if awaiting:
-                around.payment_request = PaymentRequest(bill_id=awaiting[0].bill_id, amount_due=awaiting[0].total_due)
+                around.payment_request = PaymentRequest(
+                    bill_id=awaiting[0].bill_id, amount_due=awaiting[0].total_due
+                )

@@ -81,7 +81,9 @@ class Line(Record):
     contract_end_date: dt.date | None = Field(None, description="End of the contract (EST)")
     last_plan_change_date: dt.date | None = Field(None, description="Last plan change (EST)")
     last_sim_replacement_date: dt.date | None = Field(None, description="Last SIM swap (EST)")
-    suspension_start_date: dt.date | None = Field(None, description="Start of the current suspension")
+    suspension_start_date: dt.date | None = Field(
+        None, description="Start of the current suspension"
+    )
 
 
 class LineItem(Record):
@@ -108,7 +110,9 @@ class Bill(Record):
     issue_date: dt.date = Field(description="Date the bill was issued")
     total_due: float = Field(description="Amount due in USD")
     due_date: dt.date = Field(description="Payment deadline")
-    line_items: list[LineItem] = Field(default_factory=list, description="Charges, credits, payments")
+    line_items: list[LineItem] = Field(
+        default_factory=list, description="Charges, credits, payments"
+    )
     status: BillStatus = Field(BillStatus.DRAFT, description="Bill status")
 
 
@@ -138,13 +142,21 @@ class Customer(Record):
     email: str = Field(description="Email address")
     phone_number: str = Field(description="Primary contact number")
     address: Address = Field(description="Billing address")
-    account_status: AccountStatus = Field(AccountStatus.PENDING_VERIFICATION, description="Account status")
-    payment_methods: list[PaymentMethod] = Field(default_factory=list, description="Stored payment methods")
+    account_status: AccountStatus = Field(
+        AccountStatus.PENDING_VERIFICATION, description="Account status"
+    )
+    payment_methods: list[PaymentMethod] = Field(
+        default_factory=list, description="Stored payment methods"
+    )
     line_ids: list[str] = Field(default_factory=list, description="Lines owned by the customer")
     bill_ids: list[str] = Field(default_factory=list, description="Bills of the customer")
-    created_at: dt.datetime = Field(DEFAULT_START_DATE, description="When the account was opened (EST)")
+    created_at: dt.datetime = Field(
+        DEFAULT_START_DATE, description="When the account was opened (EST)"
+    )
     last_extension_date: dt.date | None = Field(None, description="Last payment extension granted")
-    goodwill_credit_used_this_year: float = Field(0.0, description="Goodwill credit used this year, USD")
+    goodwill_credit_used_this_year: float = Field(
+        0.0, description="Goodwill credit used this year, USD"
+    )
 
     @field_serializer("created_at")
     def _created_at_as_is(self, value: Any) -> Any:

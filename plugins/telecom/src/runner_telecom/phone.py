@@ -75,7 +75,9 @@ class PhoneSimulator(TelecomToolKit):
         # device, so degrading it (``break_vpn``) also degrades later reconnections, as in
         # τ²-bench; unlike τ²-bench it belongs to one phone, not to every phone in the process.
         self.default_vpn_details = VpnDetails(
-            server_address="192.168.1.1", protocol="OpenVPN", server_performance=PerformanceLevel.EXCELLENT
+            server_address="192.168.1.1",
+            protocol="OpenVPN",
+            server_performance=PerformanceLevel.EXCELLENT,
         )
 
     @property
@@ -96,7 +98,11 @@ class PhoneSimulator(TelecomToolKit):
             pref = device.network_mode_preference
             if pref == NetworkModePreference.FOUR_G_5G_PREFERRED:
                 five_g = signal.get(NetworkTechnology.FIVE_G, SignalStrength.NONE)
-                tech = NetworkTechnology.FOUR_G if five_g == SignalStrength.NONE else NetworkTechnology.FIVE_G
+                tech = (
+                    NetworkTechnology.FOUR_G
+                    if five_g == SignalStrength.NONE
+                    else NetworkTechnology.FIVE_G
+                )
             else:
                 tech = _PREFERRED_TECH.get(pref, NetworkTechnology.FOUR_G)
             device.network_technology_connected = tech
@@ -186,7 +192,9 @@ class PhoneSimulator(TelecomToolKit):
             else:
                 parts.append("📵 Data Disabled")
         if device.wifi_enabled and device.wifi_connected:
-            parts.append(f"📡 Connected to {device.wifi_ssid}" if device.wifi_ssid else "📡 Enabled")
+            parts.append(
+                f"📡 Connected to {device.wifi_ssid}" if device.wifi_ssid else "📡 Enabled"
+            )
         if device.vpn_connected:
             parts.append("🔒 VPN Connected")
         parts.append(f"🔋 {device.battery_level}%")

@@ -52,7 +52,9 @@ class TelecomTools(CarrierScenarios):
             dob: Date of birth for verification, in the format YYYY-MM-DD.
         """
         return [
-            c for c in self.db.customers if c.full_name.lower() == full_name.lower() and c.date_of_birth == dob
+            c
+            for c in self.db.customers
+            if c.full_name.lower() == full_name.lower() and c.date_of_birth == dob
         ]
 
     @tool
@@ -93,7 +95,10 @@ class TelecomTools(CarrierScenarios):
             raise ValueError("Line must be active to suspend")
         line.status = LineStatus.SUSPENDED
         line.suspension_start_date = get_today()
-        return {"message": "Line suspended successfully. $5/month holding fee will apply.", "line": line}
+        return {
+            "message": "Line suspended successfully. $5/month holding fee will apply.",
+            "line": line,
+        }
 
     @tool(write=True)
     def resume_line(self, customer_id: str, line_id: str) -> dict[str, Any]:
@@ -233,7 +238,9 @@ class TelecomTools(CarrierScenarios):
         price = plan.data_refueling_price_per_gb
         charge = gb_amount * price
         line.data_refueling_gb += gb_amount
-        self._apply_one_time_charge(customer_id, charge, f"Data refueling: {gb_amount} GB at ${price}/GB")
+        self._apply_one_time_charge(
+            customer_id, charge, f"Data refueling: {gb_amount} GB at ${price}/GB"
+        )
         return {
             "message": f"Successfully added {gb_amount} GB of data for line {line_id} for ${charge:.2f}",
             "new_data_refueling_gb": line.data_refueling_gb,

@@ -76,7 +76,9 @@ class APNSettings(Record):
     """Represents the configuration for a single Access Point Name (APN)."""
 
     # The descriptions below are part of set_apn_settings' schema, which models read.
-    apn_name: APNNames = Field(APNNames.INTERNET, description="The name identifier for the APN connection.")
+    apn_name: APNNames = Field(
+        APNNames.INTERNET, description="The name identifier for the APN connection."
+    )
     reset_at_reboot: bool = Field(
         False, description="Whether the APN settings will be reset at the next reboot."
     )
@@ -99,7 +101,9 @@ class VpnDetails(Record):
     server_address: str | None = Field(None, description="VPN server the phone is connected to")
     protocol: str | None = Field(None, description="VPN protocol, e.g. WireGuard or OpenVPN")
     server_performance: PerformanceLevel = Field(
-        PerformanceLevel.UNKNOWN, validate_default=True, description="How well the VPN server performs"
+        PerformanceLevel.UNKNOWN,
+        validate_default=True,
+        description="How well the VPN server performs",
     )
 
 
@@ -112,7 +116,9 @@ class AppPermissions(Record):
 
 class AppStatus(Record):
     app_name: str
-    permissions: AppPermissions = Field(default_factory=AppPermissions, description="Permissions granted")
+    permissions: AppPermissions = Field(
+        default_factory=AppPermissions, description="Permissions granted"
+    )
 
 
 def _default_apps() -> dict[str, AppStatus]:
@@ -120,21 +126,27 @@ def _default_apps() -> dict[str, AppStatus]:
         "messaging": AppStatus(
             app_name="messaging", permissions=AppPermissions(sms=True, storage=True, phone=True)
         ),
-        "browser": AppStatus(app_name="browser", permissions=AppPermissions(network=True, storage=True)),
+        "browser": AppStatus(
+            app_name="browser", permissions=AppPermissions(network=True, storage=True)
+        ),
     }
 
 
 class PhoneDevice(Record):
     """Everything about the phone that its settings and status bar expose."""
 
-    sim_card_status: SimStatus = Field(SimStatus.ACTIVE, validate_default=True, description="SIM state")
+    sim_card_status: SimStatus = Field(
+        SimStatus.ACTIVE, validate_default=True, description="SIM state"
+    )
     sim_card_missing: bool = Field(False, description="Whether the SIM card is out of its slot")
     airplane_mode: bool = Field(False, description="Whether airplane mode is on")
     network_signal_strength: SignalStrength = Field(
         SignalStrength.GOOD, validate_default=True, description="Cellular signal strength"
     )
     network_technology_connected: NetworkTechnology = Field(
-        NetworkTechnology.FIVE_G, validate_default=True, description="Technology of the current connection"
+        NetworkTechnology.FIVE_G,
+        validate_default=True,
+        description="Technology of the current connection",
     )
     network_connection_status: NetworkStatus = Field(
         NetworkStatus.CONNECTED, validate_default=True, description="Cellular connection status"
@@ -143,7 +155,9 @@ class PhoneDevice(Record):
     data_enabled: bool = Field(True, description="Mobile data master switch")
     roaming_enabled: bool = Field(False, description="Phone setting that allows data roaming")
     network_mode_preference: NetworkModePreference = Field(
-        NetworkModePreference.FOUR_G_5G_PREFERRED, validate_default=True, description="Preferred network mode"
+        NetworkModePreference.FOUR_G_5G_PREFERRED,
+        validate_default=True,
+        description="Preferred network mode",
     )
     active_apn_settings: APNSettings = Field(default_factory=APNSettings, description="Active APN")
     wifi_enabled: bool = Field(False, description="Wi-Fi radio on")
@@ -153,12 +167,18 @@ class PhoneDevice(Record):
         SignalStrength.NONE, validate_default=True, description="Wi-Fi signal strength"
     )
     wifi_calling_enabled: bool = Field(False, description="Wi-Fi calling on")
-    wifi_calling_mms_over_wifi: bool = Field(False, description="Send MMS over Wi-Fi (needs carrier support)")
+    wifi_calling_mms_over_wifi: bool = Field(
+        False, description="Send MMS over Wi-Fi (needs carrier support)"
+    )
     data_saver_mode: bool = Field(False, description="System-wide data saver on")
-    vpn_enabled_setting: bool = Field(False, description="A VPN profile is configured and switched on")
+    vpn_enabled_setting: bool = Field(
+        False, description="A VPN profile is configured and switched on"
+    )
     vpn_connected: bool = Field(False, description="A VPN tunnel is up")
     vpn_details: VpnDetails | None = Field(None, description="The VPN connection, when connected")
-    app_statuses: dict[str, AppStatus] = Field(default_factory=_default_apps, description="Installed apps")
+    app_statuses: dict[str, AppStatus] = Field(
+        default_factory=_default_apps, description="Installed apps"
+    )
 
 
 #: τ²-bench's name for the phone model.
@@ -190,9 +210,12 @@ class UserSurroundings(Record):
     is_abroad: bool = Field(False, description="Whether the customer is outside the home network")
     roaming_allowed: bool = Field(False, description="Whether the line has roaming enabled")
     signal_strength: dict[NetworkTechnology, SignalStrength] = Field(
-        default_factory=_default_signal, description="Signal available per technology where the user is"
+        default_factory=_default_signal,
+        description="Signal available per technology where the user is",
     )
-    mobile_data_usage_exceeded: bool = Field(False, description="Whether the line's data is used up")
+    mobile_data_usage_exceeded: bool = Field(
+        False, description="Whether the line's data is used up"
+    )
     line_active: bool = Field(True, description="Whether the line is active")
     payment_request: PaymentRequest | None = Field(None, description="A pending payment request")
 
@@ -201,4 +224,6 @@ class TelecomUserDB(DB):
     """The customer's phone and surroundings; the user's tools read and change it."""
 
     device: PhoneDevice = Field(default_factory=PhoneDevice, description="The customer's phone")
-    surroundings: UserSurroundings = Field(default_factory=UserSurroundings, description="Surroundings")
+    surroundings: UserSurroundings = Field(
+        default_factory=UserSurroundings, description="Surroundings"
+    )

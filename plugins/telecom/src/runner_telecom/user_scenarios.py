@@ -135,7 +135,9 @@ class PhoneScenarios(PhoneSimulator):
     def assert_mobile_data_saver_mode_status(self, expected_status: bool) -> bool:
         return self.device.data_saver_mode == expected_status
 
-    def assert_internet_speed(self, expected_speed: float, expected_desc: str | None = None) -> bool:
+    def assert_internet_speed(
+        self, expected_speed: float, expected_desc: str | None = None
+    ) -> bool:
         """Whether the speed test gives at least ``expected_speed`` Mbps (and that description)."""
         speed, desc = self._run_speed_test()
         speed = speed or 0.0

@@ -99,7 +99,9 @@ class TelecomUserTools(PhoneScenarios):
 
         Returns the new state of airplane_mode.
         """  # noqa: E501
-        return self._with_status_bar(f"Airplane Mode is now {_on_off(self._toggle_airplane_mode())}.")
+        return self._with_status_bar(
+            f"Airplane Mode is now {_on_off(self._toggle_airplane_mode())}."
+        )
 
     @tool
     def check_sim_status(self) -> str:
@@ -143,7 +145,9 @@ class TelecomUserTools(PhoneScenarios):
 
         Returns the new data saver mode status.
         """
-        return self._with_status_bar(f"Data Saver Mode is now {_on_off(self._toggle_data_saver_mode())}.")
+        return self._with_status_bar(
+            f"Data Saver Mode is now {_on_off(self._toggle_data_saver_mode())}."
+        )
 
     @tool
     def check_apn_settings(self) -> str:
@@ -204,7 +208,9 @@ class TelecomUserTools(PhoneScenarios):
 
         Returns the new Wi-Fi Calling status.
         """  # noqa: E501
-        return self._with_status_bar(f"Wi-Fi Calling is now {_on_off(self._toggle_wifi_calling())}.")
+        return self._with_status_bar(
+            f"Wi-Fi Calling is now {_on_off(self._toggle_wifi_calling())}."
+        )
 
     @tool
     def check_vpn_status(self) -> str:
@@ -235,7 +241,9 @@ class TelecomUserTools(PhoneScenarios):
     @tool
     def check_installed_apps(self) -> str:
         """Returns the name of all installed apps on the phone."""
-        return f"The following apps are installed on the phone: {', '.join(self.device.app_statuses)}"
+        return (
+            f"The following apps are installed on the phone: {', '.join(self.device.app_statuses)}"
+        )
 
     @tool
     def check_app_status(self, app_name: str) -> str:
@@ -281,7 +289,10 @@ class TelecomUserTools(PhoneScenarios):
             return False, f"App '{app_name}' not found. Cannot grant permission."
         available = list(app.permissions.model_dump())
         if permission not in available:
-            return False, f"Permission '{permission}' not tracked for app '{app_name}', available permissions: {available}"  # noqa: E501
+            return (
+                False,
+                f"Permission '{permission}' not tracked for app '{app_name}', available permissions: {available}",
+            )  # noqa: E501
         setattr(app.permissions, permission, True)
         return True, f"Permission '{permission}' granted to app '{app_name}'."
 
