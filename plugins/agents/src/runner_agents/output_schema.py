@@ -5,7 +5,9 @@ sent as the request's ``response_format``, and the model's final text is validat
 with pydantic. A type whose schema is not a JSON object is wrapped as ``{"response": <value>}``
 (providers require an object at the top) and unwrapped after validation. The final text may be
 wrapped in a Markdown code fence; anything else that does not validate is a
-:class:`ModelBehaviorError` (or a retry, see ``RunConfig.output_validation_retries``).
+:class:`ModelBehaviorError` carrying the partial run. The SDK does not retry it: the request
+already constrained the model with the schema, so a second identical request rarely helps, and
+the caller decides (its ``run_data`` holds the conversation to retry from).
 """
 
 from __future__ import annotations

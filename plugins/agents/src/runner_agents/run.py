@@ -99,19 +99,23 @@ class Runner:
         cls,
         starting_agent: Agent[Any],
         input: str | list[dict[str, Any]],
-        **options: Any,
+        *,
+        context: Any = None,
+        max_turns: int | None = None,
+        hooks: RunHooks[Any] | None = None,
+        run_config: RunConfig | None = None,
+        error_handlers: dict[str, ErrorHandler] | None = None,
     ) -> RunResult:
-        """Blocking ``run``; takes the same keyword arguments. Works inside a running event
-        loop too (the run then gets its own loop in a worker thread)."""
-        _prepare(
-            starting_agent,
-            input,
-            options.get("context"),
-            options.get("max_turns"),
-            options.get("hooks"),
-            options.get("run_config"),
-            options.get("error_handlers"),
+        """Blocking :meth:`run`. Inside a running event loop (a notebook, an async test) the
+        run gets its own loop in a worker thread, and this call blocks until it is done."""
+        options: dict[str, Any] = dict(
+            context=context,
+            max_turns=max_turns,
+            hooks=hooks,
+            run_config=run_config,
+            error_handlers=error_handlers,
         )
+        _prepare(starting_agent, input, **options)  # bad arguments fail in the caller's thread
 
         def main() -> RunResult:
             return asyncio.run(cls.run(starting_agent, input, **options))

@@ -90,6 +90,8 @@ class FunctionTool:
         when there is no ``failure_error_function``)."""
         try:
             call = self.on_invoke_tool(ctx, arguments)
+            if not inspect.isawaitable(call):
+                return call
             if self.timeout is None:
                 return await call
             try:
