@@ -12,34 +12,71 @@ The contract, which :class:`~runner_retail.tools.RetailTools` keeps:
 * :meth:`CopyOnWriteDB.cow_copy` freezes the original and returns a copy whose sections are new
   dicts holding the *same* record objects;
 * code that changes a record first gets it with :meth:`CopyOnWriteDB.writable`, which swaps the
-  shared record for a private deep copy; records read and never changed stay shared;
+  shared record for a private copy; records only read stay shared;
 * nothing changes a frozen database (``writable`` on one raises).
 
 :meth:`CopyOnWriteDB.hash` is always ``sha256(json.dumps(model_dump(), sort_keys=True,
-default=str))``, τ²-bench's value: the JSON of a nested dict is the concatenation of its items'
-JSON, so the text of each shared record is computed once per original and spliced in.
+default=str))``, τ²-bench's value. The canonical JSON of a dict is its items' JSON joined in key
+order, so a frozen original keeps its JSON as *pieces* (one per record) together with the sha256
+state before each piece; a copy's hash resumes from the state before its first changed record
+and feeds the remaining pieces, its own records' JSON in place of the originals'.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import typing
+from dataclasses import dataclass
 from typing import Any, Self
 
 from pydantic import BaseModel, PrivateAttr
 from runner import DB
 
 
-def _record_json(record: Any) -> str:
-    data = record.model_dump() if isinstance(record, BaseModel) else record
+def clone(value: Any) -> Any:
+    """A deep copy of plain data and pydantic models, without ``copy.deepcopy``'s overhead.
+
+    Models are copied field by field (their set-fields, extra and private attributes too);
+    dicts, lists, tuples and sets are rebuilt; anything else (str, numbers, None, ...) is
+    immutable here and shared.
+    """
+    if isinstance(value, BaseModel):
+        new = value.__class__.__new__(value.__class__)
+        object.__setattr__(new, "__dict__", {k: clone(v) for k, v in value.__dict__.items()})
+        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
+        extra, private = value.__pydantic_extra__, value.__pydantic_private__
+        object.__setattr__(new, "__pydantic_extra__", None if extra is None else clone(extra))
+        object.__setattr__(new, "__pydantic_private__", None if private is None else clone(private))
+        return new
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    if isinstance(value, (tuple, set, frozenset)):
+        return type(value)(clone(v) for v in value)
+    return value
+
+
+def _json(value: Any) -> str:
+    data = value.model_dump() if isinstance(value, BaseModel) else value
     return json.dumps(data, sort_keys=True, default=str)
 
 
-def _section_json(keys: list[str], parts: dict[str, str]) -> str:
-    """The JSON text of a dict given its sorted keys and each value's JSON text."""
-    return "{" + ", ".join(f"{json.dumps(k)}: {parts[k]}" for k in keys) + "}"
+def _item(key: str, record: Any) -> bytes:
+    """One ``"key": {...}`` item of a section's JSON."""
+    return f"{json.dumps(key)}: {_json(record)}".encode()
+
+
+@dataclass
+class _Canonical:
+    """A frozen database's canonical JSON, in pieces whose concatenation is the whole text."""
+
+    pieces: list[bytes]
+    records: dict[str, dict[str, int]]  # section -> key -> index of the record's piece
+    plain: dict[str, int]  # non-section field -> index of its piece
+    states: list[Any]  # sha256 state before each piece
+    digest: str
 
 
 class CopyOnWriteDB(DB):
@@ -47,10 +84,7 @@ class CopyOnWriteDB(DB):
 
     _base: CopyOnWriteDB | None = PrivateAttr(default=None)
     _frozen: bool = PrivateAttr(default=False)
-    # Caches of a frozen original: its hash, each record's JSON, each section's JSON and keys.
-    _hash_cache: str | None = PrivateAttr(default=None)
-    _record_cache: dict[str, dict[str, str]] | None = PrivateAttr(default=None)
-    _section_cache: dict[str, tuple[list[str], str]] | None = PrivateAttr(default=None)
+    _canonical: _Canonical | None = PrivateAttr(default=None)
 
     # -- structure ---------------------------------------------------------------------------
     @classmethod
@@ -86,7 +120,7 @@ class CopyOnWriteDB(DB):
         """A private copy that shares records with the original until they are written.
 
         The original (``self``, or the original of ``self`` when it is itself a copy) is frozen.
-        Records a copy has already made private are deep-copied, so copies never share a
+        Records a copy has already made private are copied again, so two copies never share a
         record that can change.
         """
         base = self._base if self._base is not None else self.freeze()
@@ -94,18 +128,17 @@ class CopyOnWriteDB(DB):
         values: dict[str, Any] = {}
         for name in type(self).model_fields:
             value = self.__dict__[name]
-            if name in sections:
-                shared = base.__dict__[name]
-                value = {
-                    k: v if shared.get(k) is v else v.model_copy(deep=True)
-                    for k, v in value.items()
-                }
+            if name not in sections:
+                value = clone(value)
+            elif self is base:
+                value = dict(value)
             else:
-                value = copy.deepcopy(value)
+                shared = base.__dict__[name]
+                value = {k: v if shared.get(k) is v else clone(v) for k, v in value.items()}
             values[name] = value
-        clone = type(self).model_construct(_fields_set=set(self.model_fields_set), **values)
-        clone._base = base
-        return clone
+        copy = type(self).model_construct(_fields_set=set(self.model_fields_set), **values)
+        copy._base = base
+        return copy
 
     def writable(self, section: str, key: str) -> Any:
         """The record ``key`` of ``section``, made private to this database before a change."""
@@ -117,70 +150,87 @@ class CopyOnWriteDB(DB):
         records = self.__dict__[section]
         record = records[key]
         if self._base is not None and self._base.__dict__[section].get(key) is record:
-            record = record.model_copy(deep=True)
+            record = clone(record)
             records[key] = record
         return record
 
     # -- hashing -----------------------------------------------------------------------------
     def hash(self) -> str:
         if self._base is not None:
-            return self._copy_hash()
+            return self._copy_hash(self._base)
         if self._frozen:
-            if self._hash_cache is None:
-                self._hash_cache = hashlib.sha256(self._frozen_json().encode()).hexdigest()
-            return self._hash_cache
+            return self._canonical_pieces().digest
         return super().hash()
 
-    def _frozen_json(self) -> str:
-        """The canonical JSON text of this frozen original, filling the caches on first use."""
-        if self._record_cache is None:
-            records: dict[str, dict[str, str]] = {}
-            sections: dict[str, tuple[list[str], str]] = {}
-            for name in self.sections():
-                parts = {k: _record_json(v) for k, v in self.__dict__[name].items()}
-                keys = sorted(parts)
-                records[name] = parts
-                sections[name] = (keys, _section_json(keys, parts))
-            self._record_cache, self._section_cache = records, sections
-        return self._assemble({name: self._section_cache[name][1] for name in self.sections()})
-
-    def _copy_hash(self) -> str:
+    def _pieces(
+        self, known: _Canonical | None
+    ) -> tuple[list[bytes], dict[str, dict[str, int]], dict[str, int]]:
+        """This database's canonical JSON in pieces, reusing ``known``'s text of shared records."""
+        sections = set(self.sections())
         base = self._base
-        assert base is not None
-        base._frozen_json()  # fills the base's caches
-        assert base._record_cache is not None and base._section_cache is not None
-        section_texts: dict[str, str] = {}
-        changed_any = False
+        pieces: list[bytes] = []
+        records: dict[str, dict[str, int]] = {}
+        plain: dict[str, int] = {}
+        for n, name in enumerate(sorted(type(self).model_fields)):
+            head = (b"{" if n == 0 else b", ") + json.dumps(name).encode() + b": "
+            if name not in sections:
+                plain[name] = len(pieces)
+                pieces.append(head + _json(self.model_dump(include={name})[name]).encode())
+                continue
+            pieces.append(head + b"{")
+            mine = self.__dict__[name]
+            shared = base.__dict__[name] if base is not None and known is not None else {}
+            where: dict[str, int] = {}
+            for j, key in enumerate(sorted(mine)):
+                record = mine[key]
+                if shared.get(key) is record:
+                    body = known.pieces[known.records[name][key]]  # type: ignore[union-attr]
+                    body = body[2:] if body.startswith(b", ") else body
+                else:
+                    body = _item(key, record)
+                where[key] = len(pieces)
+                pieces.append(b", " + body if j else body)
+            records[name] = where
+            pieces.append(b"}")
+        pieces.append(b"}")
+        return pieces, records, plain
+
+    def _canonical_pieces(self) -> _Canonical:
+        """The frozen original's pieces and sha256 states (computed on first use)."""
+        if self._canonical is None:
+            pieces, records, plain = self._pieces(None)
+            states = []
+            h = hashlib.sha256()
+            for piece in pieces:
+                states.append(h.copy())
+                h.update(piece)
+            self._canonical = _Canonical(pieces, records, plain, states, h.hexdigest())
+        return self._canonical
+
+    def _copy_hash(self, base: CopyOnWriteDB) -> str:
+        known = base._canonical_pieces()
+        changes: dict[int, bytes] = {}
         for name in self.sections():
             mine, shared = self.__dict__[name], base.__dict__[name]
             changed = [k for k, v in mine.items() if shared.get(k) is not v]
-            base_keys, base_text = base._section_cache[name]
-            if not changed and len(mine) == len(shared):
-                section_texts[name] = base_text
-                continue
-            changed_any = True
-            parts = dict(base._record_cache[name])
-            for k in changed:
-                parts[k] = _record_json(mine[k])
-            keys = (
-                base_keys
-                if len(mine) == len(shared) and not (set(changed) - set(shared))
-                else sorted(mine)
-            )
-            section_texts[name] = _section_json(keys, parts)
-        if not changed_any and self._plain_fields_equal(base):
-            return base.hash()
-        return hashlib.sha256(self._assemble(section_texts).encode()).hexdigest()
+            if len(mine) != len(shared) or any(k not in shared for k in changed):
+                return self._full_hash(known)  # records added or removed: lay the text out anew
+            for key in changed:
+                index = known.records[name][key]
+                sep = b", " if known.pieces[index].startswith(b", ") else b""
+                changes[index] = sep + _item(key, mine[key])
+        if known.plain:
+            pieces, _, plain = self._pieces(known)
+            for index in plain.values():
+                if pieces[index] != known.pieces[index]:
+                    changes[index] = pieces[index]
+        if not changes:
+            return known.digest
+        start = min(changes)
+        h = known.states[start].copy()
+        h.update(b"".join(changes.get(i, known.pieces[i]) for i in range(start, len(known.pieces))))
+        return h.hexdigest()
 
-    def _plain_fields_equal(self, other: CopyOnWriteDB) -> bool:
-        plain = [n for n in type(self).model_fields if n not in self.sections()]
-        return all(self.__dict__[n] == other.__dict__[n] for n in plain)
-
-    def _assemble(self, section_texts: dict[str, str]) -> str:
-        """The whole database's JSON text from its sections' texts and its other fields."""
-        sections = set(self.sections())
-        plain = [n for n in type(self).model_fields if n not in sections]
-        dumped = self.model_dump(include=set(plain)) if plain else {}
-        parts = {n: section_texts[n] for n in section_texts}
-        parts.update({n: json.dumps(dumped[n], sort_keys=True, default=str) for n in plain})
-        return _section_json(sorted(parts), parts)
+    def _full_hash(self, known: _Canonical) -> str:
+        pieces, _, _ = self._pieces(known)
+        return hashlib.sha256(b"".join(pieces)).hexdigest()
