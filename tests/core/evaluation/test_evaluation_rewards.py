@@ -308,3 +308,15 @@ async def test_run_simulation_turns_a_judge_failure_into_an_infrastructure_error
                                                      user=ScriptedUser(task), task=task),
                               environment_factory=factory, judge=FakeJudge(True))
     assert ok.reward_info.reward == 1.0 and ok.termination_reason.value == "user_stop"
+
+
+def test_write_shortcut_is_type_strict() -> None:
+    """1 and 1.0 are equal dict values but may leave different states: no shortcut for them."""
+    from runner.evaluation.state import _write_call
+    from runner.models import ToolCall
+
+    a = _write_call(ToolCall(id="1", name="refuel", arguments={"gb": 1}))
+    b = _write_call(ToolCall(id="2", name="refuel", arguments={"gb": 1.0}))
+    c = _write_call(ToolCall(id="3", name="refuel", arguments={"gb": 1}))
+    assert a != b
+    assert a == c

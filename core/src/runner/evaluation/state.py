@@ -15,6 +15,7 @@ expected state (tools are deterministic), so nothing is replayed.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,8 +27,14 @@ from runner.models.messages import ToolCall
 from runner.models.simulation import DBCheck, EnvAssertionCheck
 from runner.models.task import EnvAssertion, Task
 
-#: (requestor, name, arguments) of a successful write call.
-WriteCall = tuple[str, str, dict[str, Any]]
+#: (requestor, name, canonical JSON of the arguments) of a successful write call. The JSON text
+#: is type-strict on purpose: ``1`` and ``1.0`` are equal as dict values but a tool may record
+#: them differently ("1 GB" vs "1.0 GB"), so only identical text may skip the replay.
+WriteCall = tuple[str, str, str]
+
+
+def _write_call(call: ToolCall) -> WriteCall:
+    return (call.requestor, call.name, json.dumps(call.arguments, sort_keys=True, default=str))
 
 CACHE_SIZE = 4096
 
@@ -119,7 +126,7 @@ def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> Exp
             if result.error:
                 writes = None
             else:
-                writes.append((call.requestor, call.name, call.arguments))
+                writes.append(_write_call(call))
     return ExpectedState(task=task, agent_hash=env.db_hash(), user_hash=env.user_db_hash(),
                          writes=writes, assertions=run_assertions(env, _assertions(task)))
 
@@ -132,7 +139,7 @@ def _execute_writes(env: Any, calls: list[ToolCall], writes: list[WriteCall]) ->
             if result.error:
                 clean = False
             else:
-                writes.append((call.requestor, call.name, call.arguments))
+                writes.append(_write_call(call))
     return clean
 
 
@@ -151,7 +158,7 @@ def successful_writes(messages: list[Any], environment_factory: Callable[[], Any
         if probe.is_write(call):
             if result is None or result.error:
                 return writes, False
-            writes.append((call.requestor, call.name, call.arguments))
+            writes.append(_write_call(call))
     return writes, True
 
 
