@@ -125,3 +125,21 @@ def test_clone_is_deep_and_keeps_what_was_set() -> None:
     assert twin.model_fields_set == rec.model_fields_set == {"name", "tags"}
     twin.tags.append("u")
     assert rec.tags == ["t"]
+
+
+def test_copies_survive_pickle_and_deepcopy(original: RetailDB) -> None:
+    """Executors may pickle environments; the hash cache (sha256 states) is rebuilt, not copied."""
+    import copy as copy_module
+    import pickle
+
+    copy = original.cow_copy()
+    original.hash()  # fills the cache
+    copy.writable("orders", next(iter(copy.orders))).status = "cancelled"
+    want = plain_hash(copy)
+    for twin in (
+        pickle.loads(pickle.dumps(copy)),
+        copy_module.deepcopy(copy),
+        copy.model_copy(deep=True),
+    ):
+        assert twin.hash() == want
+    assert pickle.loads(pickle.dumps(original)).hash() == original.hash()

@@ -78,6 +78,14 @@ class _Canonical:
     states: list[Any]  # sha256 state before each piece
     digest: str
 
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        """A cache is not copied or pickled (sha256 states cannot be): copies rebuild it."""
+        return (_no_cache, ())
+
+
+def _no_cache() -> None:
+    return None
+
 
 class CopyOnWriteDB(DB):
     """A :class:`runner.DB` whose copies share unchanged records with a frozen original."""
