@@ -215,42 +215,43 @@ class LLMGateway:
         secrets: tuple[str, ...],
         call_timeout: float | None,
     ) -> tuple[T, int]:
-        """Run ``attempt`` until it succeeds, fails for good, or retries run out."""
-        from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+        """Run ``attempt`` until it succeeds, fails for good, or retries run out.
 
+        The first attempt runs without tenacity (most calls succeed at once, and setting up a
+        retry loop costs more CPU than the rest of the gateway); its failure, if retryable,
+        becomes attempt 1 of the tenacity loop, so waits and logs are uniform.
+        """
         self.stats.calls += 1
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.max_retries + 1),
-            wait=self._wait,
-            retry=retry_if_exception_type(RetryableFailure),
-            before_sleep=lambda state: self._log_retry(state, model),
-            reraise=True,
-        )
-        number = 0
-        failure: Failure | None = None
-        try:
-            async for state in retrying:
-                number = state.retry_state.attempt_number
-                with state:
-                    failure = None
-                    try:
-                        if call_timeout is None:
-                            return await attempt(), number
-                        # a hard bound in case a transport ignores litellm's timeout
-                        async with asyncio.timeout(call_timeout + 5.0):
-                            return await attempt(), number
-                    except Exception as exc:
-                        failure = classify(exc, secrets)
-                    # Raised outside the ``except`` block on purpose: the provider's exception
-                    # (which may hold the API key in its request headers) is not chained.
-                    if failure.kind == "retry":
-                        raise RetryableFailure(failure)
-                    break
-        except RetryableFailure:
-            pass
-        self.stats.failures += 1
+        result, failure = await _attempt_once(attempt, call_timeout, secrets)
         if failure is None:
-            raise AssertionError("unreachable: tenacity either returns or raises")
+            return result, 1  # type: ignore[return-value]
+        number = 1
+        if failure.kind == "retry" and self.max_retries > 0:
+            from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+
+            retrying = AsyncRetrying(
+                stop=stop_after_attempt(self.max_retries + 1),
+                wait=self._wait,
+                retry=retry_if_exception_type(RetryableFailure),
+                before_sleep=lambda state: self._log_retry(state, model),
+                reraise=True,
+            )
+            try:
+                async for state in retrying:
+                    number = state.retry_state.attempt_number
+                    with state:
+                        if number > 1:
+                            result, failure = await _attempt_once(attempt, call_timeout, secrets)
+                            if failure is None:
+                                return result, number  # type: ignore[return-value]
+                        # Raised outside any ``except`` block on purpose: the provider's
+                        # exception (its request headers hold the API key) is not chained.
+                        if failure.kind == "retry":
+                            raise RetryableFailure(failure)
+                        break
+            except RetryableFailure:
+                pass
+        self.stats.failures += 1
         raise final_error(failure, model, number)
 
     def _wait(self, state: Any) -> float:
@@ -280,6 +281,20 @@ class LLMGateway:
         self.stats.cost += response.cost
         self.stats.prompt_tokens += response.usage.prompt_tokens
         self.stats.completion_tokens += response.usage.completion_tokens
+
+
+async def _attempt_once(
+    attempt: Callable[[], Awaitable[T]], call_timeout: float | None, secrets: tuple[str, ...]
+) -> tuple[T | None, Failure | None]:
+    """One try: its result, or its failure classified (never the provider's exception)."""
+    try:
+        if call_timeout is None:
+            return await attempt(), None
+        # a hard bound in case a transport ignores litellm's own timeout
+        async with asyncio.timeout(call_timeout + 5.0):
+            return await attempt(), None
+    except Exception as exc:
+        return None, classify(exc, secrets)
 
 
 def _request_args(

@@ -90,14 +90,18 @@ class ServerStats:
     in_flight: int = 0
     peak_in_flight: int = 0
     faults: int = 0
+    first_received_at: float | None = None
+    last_received_at: float | None = None
     requests: list[RecordedRequest] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, float | int | None]:
         return {
             "count": self.count,
             "in_flight": self.in_flight,
             "peak_in_flight": self.peak_in_flight,
             "faults": self.faults,
+            "first_received_at": self.first_received_at,
+            "last_received_at": self.last_received_at,
         }
 
 
@@ -251,6 +255,8 @@ class LLMTestServer:
         stats.in_flight += 1
         stats.peak_in_flight = max(stats.peak_in_flight, stats.in_flight)
         record = RecordedRequest(index=index, body=None, received_at=time.time())
+        stats.first_received_at = stats.first_received_at or record.received_at
+        stats.last_received_at = record.received_at
         if self.record_bodies:
             stats.requests.append(record)
         try:

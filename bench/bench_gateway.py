@@ -1,0 +1,193 @@
+"""LLM gateway cost and concurrency, against the local test server in a separate process.
+
+1. Overhead: client CPU milliseconds per call through ``LLMGateway.complete`` vs a bare
+   ``litellm.acompletion`` (same server, same request, calls one after another, rounds
+   interleaved). Target: gateway <= 1.2x bare litellm.
+2. Concurrency: 1,000 calls started at once through the gateway against a server answering
+   after 2 s. Targets: peak requests in flight at the server >= 950, wall time <= 2.4 s.
+
+The server runs in its own process (``python -m runner.testing.llm_server``) so its CPU does not
+compete with the client's event loop. Run: ``.venv/bin/python bench/bench_gateway.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from typing import Any
+
+MODEL = "openai/gpt-4o-mini"
+MESSAGES = [
+    {"role": "system", "content": "You are a helpful customer service agent."},
+    {"role": "user", "content": "Where is my order #W2378156?"},
+]
+API_KEY = "sk-bench"
+
+
+@contextmanager
+def server_process(latency: float):
+    """A test server in a child process; yields its base URL."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "runner.testing.llm_server",
+            "--latency",
+            str(latency),
+            "--text",
+            "Your order is on its way.",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().strip()  # type: ignore[union-attr]
+        if not url.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"test server did not start (printed {url!r})")
+        yield url
+    finally:
+        process.stdin.close()  # type: ignore[union-attr]
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def server_stats(url: str, reset: bool = False) -> dict[str, int]:
+    base = url.removesuffix("/v1")
+    request = urllib.request.Request(
+        base + ("/stats/reset" if reset else "/stats"), method="POST" if reset else "GET"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def raise_open_file_limit(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
+
+
+async def cpu_per_call(call: Any, n: int) -> float:
+    """Client CPU milliseconds per call over ``n`` sequential calls."""
+    start = time.process_time()
+    for _ in range(n):
+        await call()
+    return (time.process_time() - start) * 1000 / n
+
+
+async def overhead(url: str, calls: int, rounds: int) -> dict[str, float]:
+    from runner.llm import LLMGateway
+    from runner.llm.provider import load_litellm
+
+    litellm = load_litellm()
+    gateway = LLMGateway()
+    args = {"api_base": url, "api_key": API_KEY}
+
+    async def bare() -> None:
+        response = await litellm.acompletion(
+            model=MODEL, messages=MESSAGES, num_retries=0, max_retries=0, timeout=600, **args
+        )
+        assert response.choices[0].message.content
+
+    async def through_gateway() -> None:
+        response = await gateway.complete(MODEL, MESSAGES, **args)
+        assert response.content
+
+    for call in (bare, through_gateway):  # warm up: imports, clients, connection
+        await cpu_per_call(call, 20)
+    bare_ms, gateway_ms = [], []
+    for _ in range(rounds):
+        bare_ms.append(await cpu_per_call(bare, calls))
+        gateway_ms.append(await cpu_per_call(through_gateway, calls))
+    b, g = statistics.median(bare_ms), statistics.median(gateway_ms)
+    own = await gateway_own_cost(gateway, litellm, args, calls * 5)
+    return {
+        "bare_litellm_cpu_ms_per_call": round(b, 3),
+        "gateway_cpu_ms_per_call": round(g, 3),
+        "gateway_overhead_ratio": round(g / b, 3),
+        "gateway_own_cpu_us_per_call": round(own, 1),
+    }
+
+
+async def gateway_own_cost(gateway: Any, litellm: Any, args: dict[str, str], n: int) -> float:
+    """CPU microseconds the gateway itself adds per call: litellm replaced by a function that
+    returns a recorded response at once (retry loop, timeout, response and cost included)."""
+    canned = await litellm.acompletion(
+        model=MODEL, messages=MESSAGES, num_retries=0, max_retries=0, **args
+    )
+    real = litellm.acompletion
+
+    async def instant(**_: Any) -> Any:
+        return canned
+
+    litellm.acompletion = instant
+    try:
+        return await cpu_per_call(lambda: gateway.complete(MODEL, MESSAGES, **args), n) * 1000
+    finally:
+        litellm.acompletion = real
+
+
+async def concurrency(url: str, n: int, through_gateway: bool) -> dict[str, float]:
+    from runner.llm import LLMGateway
+    from runner.llm.provider import load_litellm
+
+    litellm = load_litellm()
+    gateway = LLMGateway(max_retries=0, timeout=60)
+    args = {"api_base": url, "api_key": API_KEY}
+
+    async def call() -> str | None:
+        if through_gateway:
+            return (await gateway.complete(MODEL, MESSAGES, **args)).content
+        response = await litellm.acompletion(
+            model=MODEL, messages=MESSAGES, num_retries=0, max_retries=0, timeout=60, **args
+        )
+        return response.choices[0].message.content
+
+    await call()  # warm up (imports, client)
+    server_stats(url, reset=True)
+    began = time.time()
+    cpu = time.process_time()
+    answers = await asyncio.gather(*(call() for _ in range(n)))
+    wall = time.time() - began
+    cpu = time.process_time() - cpu
+    stats = server_stats(url)
+    assert all(answers) and stats["count"] == n
+    prefix = "concurrent_gateway" if through_gateway else "concurrent_bare_litellm"
+    return {
+        f"{prefix}_wall_s": round(wall, 3),
+        f"{prefix}_peak_in_flight": stats["peak_in_flight"],
+        f"{prefix}_client_cpu_s": round(cpu, 3),
+        f"{prefix}_first_request_after_s": round(stats["first_received_at"] - began, 3),
+        f"{prefix}_last_request_after_s": round(stats["last_received_at"] - began, 3),
+    }
+
+
+def main(calls: int = 200, rounds: int = 3, concurrent: int = 1000) -> dict[str, Any]:
+    raise_open_file_limit(concurrent * 2 + 256)
+    figures: dict[str, Any] = {"concurrent_calls": concurrent}
+    with server_process(latency=0.0) as url:
+        figures.update(asyncio.run(overhead(url, calls, rounds)))
+    with server_process(latency=2.0) as url:
+        figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=True)))
+        figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=False)))
+    figures["target_overhead_met"] = figures["gateway_overhead_ratio"] <= 1.2
+    figures["target_peak_in_flight_met"] = (
+        figures["concurrent_gateway_peak_in_flight"] >= 0.95 * concurrent
+    )
+    figures["target_wall_met"] = figures["concurrent_gateway_wall_s"] <= 2.4
+    for name, value in figures.items():
+        print(f"{name:42s} {value}")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
