@@ -112,12 +112,16 @@ def check_resumable(run_dir: RunDirectory, config: RunConfig) -> None:
 
 
 def _plugin_versions(plugins: Plugins) -> list[dict[str, Any]]:
-    return [{"name": i.name, "distribution": i.distribution, "version": i.version,
-             "builtin": i.builtin} for i in plugins.infos if i.status == "ok"]
+    return [
+        {"name": i.name, "distribution": i.distribution, "version": i.version, "builtin": i.builtin}
+        for i in plugins.infos
+        if i.status == "ok"
+    ]
 
 
-def _run_json(config: RunConfig, plugins: Plugins, tasks: Sequence[Task], num_units: int,
-              argv: list[str]) -> dict[str, Any]:
+def _run_json(
+    config: RunConfig, plugins: Plugins, tasks: Sequence[Task], num_units: int, argv: list[str]
+) -> dict[str, Any]:
     from runner import __version__
 
     return {
@@ -132,8 +136,14 @@ def _run_json(config: RunConfig, plugins: Plugins, tasks: Sequence[Task], num_un
     }
 
 
-def open_run(config: RunConfig, tasks: Sequence[Task], units: Sequence[WorkUnit],
-             plugins: Plugins, argv: list[str], log: Log = _stderr) -> tuple[RunDirectory, ScanResult]:
+def open_run(
+    config: RunConfig,
+    tasks: Sequence[Task],
+    units: Sequence[WorkUnit],
+    plugins: Plugins,
+    argv: list[str],
+    log: Log = _stderr,
+) -> tuple[RunDirectory, ScanResult]:
     """Create the run directory, or check and repair an existing one for resuming."""
     run_dir = run_directory(config)
     if run_dir.exists():
@@ -146,12 +156,16 @@ def open_run(config: RunConfig, tasks: Sequence[Task], units: Sequence[WorkUnit]
         check_resumable(run_dir, config)
         scan = run_dir.scan(repair=True)
         if scan.torn_bytes:
-            log(f"warning: cut a torn last line ({scan.torn_bytes} bytes) from "
-                f"{run_dir.results_file}; its unit runs again.")
+            log(
+                f"warning: cut a torn last line ({scan.torn_bytes} bytes) from "
+                f"{run_dir.results_file}; its unit runs again."
+            )
         if scan.bad_lines:
             shown = ", ".join(map(str, scan.bad_lines[:10]))
-            log(f"warning: {len(scan.bad_lines)} line(s) of {run_dir.results_file} are not valid "
-                f"results (line {shown}); their units run again.")
+            log(
+                f"warning: {len(scan.bad_lines)} line(s) of {run_dir.results_file} are not valid "
+                f"results (line {shown}); their units run again."
+            )
         return run_dir, scan
     run_dir.write_run(_run_json(config, plugins, tasks, len(units), argv))
     return run_dir, ScanResult()
@@ -181,9 +195,15 @@ def _summary(run: RunResult, run_dir: RunDirectory) -> dict[str, Any]:
     }
 
 
-async def arun_tasks(config: RunConfig, tasks: Sequence[Task], *, plugins: Plugins | None = None,
-                     progress: Progress | None = None, argv: list[str] | None = None,
-                     log: Log = _stderr) -> RunResult:
+async def arun_tasks(
+    config: RunConfig,
+    tasks: Sequence[Task],
+    *,
+    plugins: Plugins | None = None,
+    progress: Progress | None = None,
+    argv: list[str] | None = None,
+    log: Log = _stderr,
+) -> RunResult:
     """Run ``tasks`` × ``config.num_trials`` into ``<output_dir>/<run_name>/`` (resuming it when
     it exists); see the module docstring."""
     from runner.plugins import default_plugins
@@ -196,8 +216,7 @@ async def arun_tasks(config: RunConfig, tasks: Sequence[Task], *, plugins: Plugi
     units = make_units(config, tasks)
     executor = plugins.registry("executors").get(config.executor).obj(config)
     _preflight(config, units[0], plugins)
-    run_dir, scan = open_run(config, tasks, units, plugins,
-                             sys.argv if argv is None else argv, log)
+    run_dir, scan = open_run(config, tasks, units, plugins, sys.argv if argv is None else argv, log)
 
     unit_keys = {u.key for u in units}
     done = scan.done() & unit_keys
@@ -207,8 +226,14 @@ async def arun_tasks(config: RunConfig, tasks: Sequence[Task], *, plugins: Plugi
     progress.start(len(units), latest.values())
     plugins.notify("runner_run_start", config=config, tasks=list(tasks))
 
-    result = RunResult(config=config, run_dir=run_dir.path, metrics=Metrics(), records=[],
-                       num_units=len(units), resumed=len(done))
+    result = RunResult(
+        config=config,
+        run_dir=run_dir.path,
+        metrics=Metrics(),
+        records=[],
+        num_units=len(units),
+        resumed=len(done),
+    )
 
     def on_result(run: SimulationRun) -> None:
         writer.append(run)
@@ -235,9 +260,14 @@ async def arun_tasks(config: RunConfig, tasks: Sequence[Task], *, plugins: Plugi
     return result
 
 
-async def arun_domain(config: RunConfig, *, plugins: Plugins | None = None,
-                      progress: Progress | None = None, argv: list[str] | None = None,
-                      log: Log = _stderr) -> RunResult:
+async def arun_domain(
+    config: RunConfig,
+    *,
+    plugins: Plugins | None = None,
+    progress: Progress | None = None,
+    argv: list[str] | None = None,
+    log: Log = _stderr,
+) -> RunResult:
     """Run the domain's selected tasks (``task_split``, ``task_ids``, ``num_tasks``)."""
     from runner.plugins import default_plugins
 
@@ -246,8 +276,9 @@ async def arun_domain(config: RunConfig, *, plugins: Plugins | None = None,
     return await arun_tasks(config, tasks, plugins=plugins, progress=progress, argv=argv, log=log)
 
 
-async def arun_single_task(config: RunConfig, task: Task, trial: int = 0, *,
-                           plugins: Plugins | None = None) -> SimulationRun:
+async def arun_single_task(
+    config: RunConfig, task: Task, trial: int = 0, *, plugins: Plugins | None = None
+) -> SimulationRun:
     """One unit in memory, with the retries of a batch run; no run directory is touched."""
     from runner.executor import derive_seed
     from runner.plugins import default_plugins

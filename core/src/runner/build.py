@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from runner.models.task import Task
     from runner.plugins import Plugins
 
-_domains: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Domain]] = weakref.WeakKeyDictionary()
+_domains: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Domain]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _plugins(plugins: Plugins | None) -> Plugins:
@@ -45,7 +47,9 @@ def get_domain(config: RunConfig, plugins: Plugins | None = None) -> Domain:
     cache = _domains.setdefault(plugins, {})
     if key not in cache:
         domain = plugins.registry("domains").get(config.domain).obj
-        cache[key] = domain.configure(dict(config.domain_options)) if config.domain_options else domain
+        cache[key] = (
+            domain.configure(dict(config.domain_options)) if config.domain_options else domain
+        )
     return cache[key]
 
 
@@ -71,25 +75,41 @@ def select_tasks(config: RunConfig, plugins: Plugins | None = None) -> list[Task
     if config.num_tasks is not None:
         tasks = tasks[: config.num_tasks]
     if not tasks:
-        raise ConfigError(f"Domain {config.domain!r} has no tasks for this selection "
-                          f"(split {config.task_split!r}). See `runner tasks --domain {config.domain}`.")
+        raise ConfigError(
+            f"Domain {config.domain!r} has no tasks for this selection "
+            f"(split {config.task_split!r}). See `runner tasks --domain {config.domain}`."
+        )
     return tasks
 
 
-def environment_factory(config: RunConfig, plugins: Plugins | None = None) -> Callable[[], Environment]:
+def environment_factory(
+    config: RunConfig, plugins: Plugins | None = None
+) -> Callable[[], Environment]:
     """A callable giving fresh environments of the configured domain (for evaluation replays)."""
     return get_domain(config, plugins).environment
 
 
-def build_environment(config: RunConfig, task: Task | None = None, seed: int | None = None,
-                      plugins: Plugins | None = None) -> Environment:
+def build_environment(
+    config: RunConfig,
+    task: Task | None = None,
+    seed: int | None = None,
+    plugins: Plugins | None = None,
+) -> Environment:
     """A fresh environment of the configured domain. The task's initial state is applied by the
     orchestrator, which also records it in the trajectory."""
     return get_domain(config, plugins).environment()
 
 
-def _context(environment: Environment, task: Task, seed: int | None, *, llm: str | None,
-             llm_args: dict[str, Any], options: dict[str, Any], user_side: bool) -> BuildContext:
+def _context(
+    environment: Environment,
+    task: Task,
+    seed: int | None,
+    *,
+    llm: str | None,
+    llm_args: dict[str, Any],
+    options: dict[str, Any],
+    user_side: bool,
+) -> BuildContext:
     from runner.models.context import BuildContext
 
     agent_tools = list(environment.tools())
@@ -114,40 +134,79 @@ def _call_factory(kind: str, name: str, factory: Any, ctx: BuildContext) -> Any:
     return participant
 
 
-def build_agent(config: RunConfig, task: Task, seed: int | None, plugins: Plugins | None = None,
-                environment: Environment | None = None) -> Any:
+def build_agent(
+    config: RunConfig,
+    task: Task,
+    seed: int | None,
+    plugins: Plugins | None = None,
+    environment: Environment | None = None,
+) -> Any:
     """The agent named by ``config.agent`` for this task (``--agent-llm``, ``--agent-option``)."""
     plugins = _plugins(plugins)
     environment = environment or build_environment(config, task, seed, plugins)
     factory = plugins.registry("agents").get(config.agent).obj
-    ctx = _context(environment, task, seed, llm=config.agent_llm, llm_args=config.agent_llm_args,
-                   options=config.agent_options, user_side=False)
+    ctx = _context(
+        environment,
+        task,
+        seed,
+        llm=config.agent_llm,
+        llm_args=config.agent_llm_args,
+        options=config.agent_options,
+        user_side=False,
+    )
     return _call_factory("agent", config.agent, factory, ctx)
 
 
-def build_user(config: RunConfig, task: Task, seed: int | None, plugins: Plugins | None = None,
-               environment: Environment | None = None) -> Any:
+def build_user(
+    config: RunConfig,
+    task: Task,
+    seed: int | None,
+    plugins: Plugins | None = None,
+    environment: Environment | None = None,
+) -> Any:
     """The user named by ``config.user``: its ``tools`` are the domain's user-side tools."""
     plugins = _plugins(plugins)
     environment = environment or build_environment(config, task, seed, plugins)
     factory = plugins.registry("users").get(config.user).obj
-    ctx = _context(environment, task, seed, llm=config.user_llm, llm_args=config.user_llm_args,
-                   options=config.user_options, user_side=True)
+    ctx = _context(
+        environment,
+        task,
+        seed,
+        llm=config.user_llm,
+        llm_args=config.user_llm_args,
+        options=config.user_options,
+        user_side=True,
+    )
     return _call_factory("user", config.user, factory, ctx)
 
 
-def build_orchestrator(config: RunConfig, task: Task, seed: int | None,
-                       plugins: Plugins | None = None, *, environment: Environment | None = None,
-                       agent: Any = None, user: Any = None) -> Any:
+def build_orchestrator(
+    config: RunConfig,
+    task: Task,
+    seed: int | None,
+    plugins: Plugins | None = None,
+    *,
+    environment: Environment | None = None,
+    agent: Any = None,
+    user: Any = None,
+) -> Any:
     """The orchestrator named by ``config.orchestrator`` with every part built (or given)."""
     plugins = _plugins(plugins)
     environment = environment or build_environment(config, task, seed, plugins)
     agent = agent if agent is not None else build_agent(config, task, seed, plugins, environment)
     user = user if user is not None else build_user(config, task, seed, plugins, environment)
     cls = plugins.registry("orchestrators").get(config.orchestrator).obj
-    return cls(environment=environment, agent=agent, user=user, task=task, seed=seed,
-               max_steps=config.max_steps, max_errors=config.max_errors, timeout=config.timeout,
-               **config.orchestrator_options)
+    return cls(
+        environment=environment,
+        agent=agent,
+        user=user,
+        task=task,
+        seed=seed,
+        max_steps=config.max_steps,
+        max_errors=config.max_errors,
+        timeout=config.timeout,
+        **config.orchestrator_options,
+    )
 
 
 def build_judge(config: RunConfig, task: Task | None = None, plugins: Plugins | None = None) -> Any:

@@ -16,6 +16,7 @@ Durability rules (why the code looks the way it does):
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 import tempfile
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner.errors import RunnerError
-from runner.evaluation.metrics import ResultRecord
+from runner.evaluation.metrics import ResultRecord, usage_tokens
 
 if TYPE_CHECKING:
     from runner.models.simulation import SimulationRun
@@ -34,14 +35,46 @@ RUN_FILE = "run.json"
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
 
-#: Top-level keys written before the trajectory, in this order.
-HEAD_KEYS = ("id", "task_id", "trial", "seed", "termination_reason", "start_time", "end_time",
-             "duration", "attempts", "agent_cost", "user_cost", "judge_cost", "usage", "error",
-             "reward_info")
-_TAIL_MARK = b',"messages":'
+#: Top-level keys written first, in this order: everything a resume or the metrics need, and
+#: nothing large. ``reward_info`` (with ``reward`` as its first key) and the trajectory follow.
+HEAD_KEYS = (
+    "id",
+    "task_id",
+    "trial",
+    "seed",
+    "termination_reason",
+    "duration",
+    "attempts",
+    "agent_cost",
+    "user_cost",
+    "judge_cost",
+    "usage",
+    "start_time",
+    "end_time",
+    "error",
+)
+_HEAD_END = b',"reward_info":'
+_NUM = rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+#: A line exactly as :func:`result_line` writes it, up to the reward: the fast path of a resume
+#: (anything else falls back to ``json.loads``). Ids without escapes; ``usage`` nests one level.
+#: The first ``,"reward_info":`` after the head is the top-level one: quotes inside JSON strings
+#: are escaped, and ``usage`` is consumed by the head.
+_LINE = re.compile(
+    rb'^\{"id":"([^"\\\n]*)","task_id":"([^"\\\n]*)","trial":(\d+),'
+    rb'"seed":(-?\d+|null),"termination_reason":"([a-z_]+)",'
+    rb'"duration":(' + _NUM + rb")"
+    rb'(?:,"attempts":\d+)?'
+    rb'(?:,"agent_cost":(' + _NUM + rb"))?"
+    rb'(?:,"user_cost":(' + _NUM + rb"))?"
+    rb'(?:,"judge_cost":(' + _NUM + rb"))?"
+    rb'(?:,"usage":(\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}))?'
+    rb'[^\n]*?,"reward_info":(?:null|\{"reward":(' + _NUM + rb")[,}])",
+    re.MULTILINE,
+)
 
-_SECRET_KEY = re.compile(r"(api[_-]?key|secret|token|password|passwd|authorization|credential)",
-                         re.IGNORECASE)
+_SECRET_KEY = re.compile(
+    r"(api[_-]?key|secret|token|password|passwd|authorization|credential)", re.IGNORECASE
+)
 _TOKEN_COUNT_KEY = re.compile(r"_tokens$|^max_tokens$|^tokens$", re.IGNORECASE)
 MASK = "***"
 
@@ -57,8 +90,14 @@ def is_secret_key(key: str) -> bool:
 def mask_secrets(value: Any) -> Any:
     """A copy of ``value`` with the values of secret-looking keys replaced by ``***``."""
     if isinstance(value, dict):
-        return {k: (MASK if isinstance(k, str) and is_secret_key(k) and v not in (None, "")
-                    else mask_secrets(v)) for k, v in value.items()}
+        return {
+            k: (
+                MASK
+                if isinstance(k, str) and is_secret_key(k) and v not in (None, "")
+                else mask_secrets(v)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [mask_secrets(v) for v in value]
     return value
@@ -94,14 +133,16 @@ def result_line(run: SimulationRun) -> bytes:
         "trial": run.trial,
         "seed": run.seed,
         "termination_reason": getattr(reason, "value", reason),
+        "duration": run.duration,
     }
-    for key in HEAD_KEYS[5:]:
-        if key in data:
-            out[key] = data.pop(key)
-    out.setdefault("duration", run.duration)
-    out.setdefault("reward_info", None)
-    for key in ("id", "task_id", "trial", "seed", "termination_reason"):
-        data.pop(key, None)
+    for key in HEAD_KEYS:
+        value = data.pop(key, None)
+        if key not in out and value is not None:
+            out[key] = value
+    reward_info = data.pop("reward_info", None)
+    if isinstance(reward_info, dict):  # reward first: a resume reads it without parsing the rest
+        reward_info = {"reward": reward_info.pop("reward", None), **reward_info}
+    out["reward_info"] = reward_info
     out["messages"] = _with_roles(data.pop("messages", []), run.messages)
     out.update(data)
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
@@ -115,27 +156,77 @@ def _with_roles(dumped: list[Any], messages: list[Any]) -> list[Any]:
         if isinstance(item, dict) and "role" not in item:
             item = {"role": getattr(message, "role", None), **item}
         inner = getattr(message, "tool_messages", None)
-        if inner is not None and isinstance(item, dict) and isinstance(item.get("tool_messages"), list):
+        if (
+            inner is not None
+            and isinstance(item, dict)
+            and isinstance(item.get("tool_messages"), list)
+        ):
             item["tool_messages"] = _with_roles(item["tool_messages"], inner)
         out.append(item)
     return out
 
 
 def parse_record(line: bytes) -> ResultRecord:
-    """The :class:`ResultRecord` of one line, decoding only its head when possible.
+    """The :class:`ResultRecord` of one line, decoding only its small head when possible.
 
-    Raises ``ValueError`` for a line that is not a complete result.
+    Lines in :func:`result_line`'s layout are read with one regular expression (id, task,
+    trial, seed, termination, duration, costs, usage, reward); any other JSON object falls back
+    to ``json.loads`` of the whole line. Raises ``ValueError`` for a line that is not a complete
+    result.
     """
-    cut = line.find(_TAIL_MARK)
-    if cut > 0:
-        try:
-            return ResultRecord.from_dict(json.loads(line[:cut] + b"}"))
-        except ValueError:
-            pass  # the mark was nested inside a field: decode the whole line
+    match = _LINE.match(line)
+    if match is not None and line.endswith(b"}\n"):
+        return _record(match)
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("a result line must be a JSON object")
     return ResultRecord.from_dict(data)
+
+
+_names: dict[bytes, str] = {}  # task ids and termination reasons repeat on every line
+
+
+def _name(raw: bytes) -> str:
+    name = _names.get(raw)
+    if name is None:
+        name = _names[raw] = raw.decode()
+    return name
+
+
+def _record(match: re.Match[bytes]) -> ResultRecord:
+    id_, task, trial, seed, reason, duration, agent, user, judge, usage, reward = match.groups()
+    prompt, completion = usage_tokens(json.loads(usage)) if usage is not None else (0, 0)
+    return ResultRecord(
+        _name(task),
+        int(trial),
+        None if seed == b"null" else int(seed),
+        _name(reason),
+        None if reward is None else float(reward),
+        float(duration),
+        None if agent is None else float(agent),
+        None if user is None else float(user),
+        None if judge is None else float(judge),
+        prompt,
+        completion,
+        id_.decode(),
+    )
+
+
+def _fast_scan(buf: Any, end: int) -> list[ResultRecord] | None:
+    """Every line of ``buf[:end]``, matched in place (no copy of the line), or ``None`` as soon
+    as a line is not in :func:`result_line`'s layout (the caller then goes line by line)."""
+    records = []
+    append, match_at, find = records.append, _LINE.match, buf.find
+    pos = 0
+    while pos < end:
+        match = match_at(buf, pos)
+        if match is None:
+            return None
+        pos = find(b"\n", match.end(), end) + 1
+        if pos == 0 or buf[pos - 2] != 0x7D:  # every line ends with "}\n"
+            return None
+        append(_record(match))
+    return records
 
 
 # -- scanning and repairing results.jsonl ------------------------------------------------------
@@ -164,6 +255,21 @@ def scan_results(path: Path, repair: bool = False) -> ScanResult:
     """
     scan = ScanResult()
     if not path.exists():
+        return scan
+    size = path.stat().st_size
+    fast = None
+    if size:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            end = buf.rfind(b"\n") + 1
+            fast = _fast_scan(buf, end)
+    if fast is not None:
+        for record in fast:
+            scan.latest.pop(record.key, None)
+            scan.latest[record.key] = record
+        scan.lines = len(fast)
+        scan.torn_bytes = size - end
+        if repair and scan.torn_bytes:
+            _truncate(path, end)
         return scan
     good_end = 0  # byte offset just past the last line that parsed
     offset = 0
@@ -197,11 +303,15 @@ def scan_results(path: Path, repair: bool = False) -> ScanResult:
             "yourself, or start a new run with another --run-name."
         )
     if repair and scan.torn_bytes:
-        with open(path, "r+b") as f:
-            f.truncate(good_end)
-            f.flush()
-            os.fsync(f.fileno())
+        _truncate(path, good_end)
     return scan
+
+
+def _truncate(path: Path, size: int) -> None:
+    with open(path, "r+b") as f:
+        f.truncate(size)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def read_results(path: Path | str, latest_only: bool = True) -> list[SimulationRun]:
@@ -310,11 +420,15 @@ class RunDirectory:
                 "started). Pass the folder that `runner run` created, e.g. runs/<run-name>."
             ) from None
         except ValueError as exc:
-            raise RunnerError(f"{self.run_file} is not valid JSON ({exc}). Restore it or start a "
-                              "new run with another --run-name.") from None
+            raise RunnerError(
+                f"{self.run_file} is not valid JSON ({exc}). Restore it or start a "
+                "new run with another --run-name."
+            ) from None
         if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
-            raise RunnerError(f"{self.run_file} has no 'config' object; it was not written by "
-                              "`runner run`. Start a new run with another --run-name.")
+            raise RunnerError(
+                f"{self.run_file} has no 'config' object; it was not written by "
+                "`runner run`. Start a new run with another --run-name."
+            )
         return data
 
     def write_run(self, data: dict[str, Any]) -> None:
@@ -354,8 +468,10 @@ def config_diff(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
     lines = []
     for key in sorted(set(old) | set(new)):
         if old.get(key, "<unset>") != new.get(key, "<unset>"):
-            lines.append(f"{key}: {json.dumps(old.get(key, '<unset>'))} (stored) -> "
-                         f"{json.dumps(new.get(key, '<unset>'))} (now)")
+            lines.append(
+                f"{key}: {json.dumps(old.get(key, '<unset>'))} (stored) -> "
+                f"{json.dumps(new.get(key, '<unset>'))} (now)"
+            )
     return lines
 
 

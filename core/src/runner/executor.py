@@ -60,24 +60,34 @@ class WorkUnit:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-compatible form (to send a unit to another process or machine)."""
-        return {"config": self.config.model_dump(mode="json"), "task": self.task.to_json(),
-                "trial": self.trial, "seed": self.seed}
+        return {
+            "config": self.config.model_dump(mode="json"),
+            "task": self.task.to_json(),
+            "trial": self.trial,
+            "seed": self.seed,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> WorkUnit:
         from runner.models.config import RunConfig
         from runner.models.task import Task
 
-        return cls(config=RunConfig.model_validate(data["config"]),
-                   task=Task.model_validate(data["task"]), trial=int(data["trial"]),
-                   seed=int(data["seed"]))
+        return cls(
+            config=RunConfig.model_validate(data["config"]),
+            task=Task.model_validate(data["task"]),
+            trial=int(data["trial"]),
+            seed=int(data["seed"]),
+        )
 
 
 def make_units(config: RunConfig, tasks: Sequence[Task]) -> list[WorkUnit]:
     """Every unit of a run, trial-major (all tasks of trial 0, then of trial 1, ...), so that a
     run stopped early has full trials for as many tasks as possible."""
-    return [WorkUnit(config, task, trial, derive_seed(config.seed, task.id, trial))
-            for trial in range(config.num_trials) for task in tasks]
+    return [
+        WorkUnit(config, task, trial, derive_seed(config.seed, task.id, trial))
+        for trial in range(config.num_trials)
+        for task in tasks
+    ]
 
 
 #: Called by an executor with each finished result, on the event loop of ``Executor.run``.
@@ -98,8 +108,9 @@ class Executor(Protocol):
     run and propagates. Results may come in any order.
     """
 
-    async def run(self, units: Sequence[WorkUnit], plugins: Plugins,
-                  on_result: ResultCallback) -> None: ...
+    async def run(
+        self, units: Sequence[WorkUnit], plugins: Plugins, on_result: ResultCallback
+    ) -> None: ...
 
 
 # -- one unit ---------------------------------------------------------------------------------
@@ -108,9 +119,17 @@ def failed_run(unit: WorkUnit, reason: str, error: str) -> SimulationRun:
     from runner.models.simulation import SimulationRun, TerminationReason
 
     stamp = datetime.now().isoformat()
-    return SimulationRun(id=uuid.uuid4().hex, task_id=unit.task.id, trial=unit.trial,
-                         seed=unit.seed, start_time=stamp, end_time=stamp, duration=0.0,
-                         termination_reason=TerminationReason(reason), error=error)
+    return SimulationRun(
+        id=uuid.uuid4().hex,
+        task_id=unit.task.id,
+        trial=unit.trial,
+        seed=unit.seed,
+        start_time=stamp,
+        end_time=stamp,
+        duration=0.0,
+        termination_reason=TerminationReason(reason),
+        error=error,
+    )
 
 
 def _describe(exc: BaseException) -> str:
@@ -138,12 +157,15 @@ async def attempt_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
         stage = "user"
         user = build.build_user(config, task, seed, plugins, environment=environment)
         stage = "orchestrator"
-        orchestrator = build.build_orchestrator(config, task, seed, plugins, environment=environment,
-                                                agent=agent, user=user)
+        orchestrator = build.build_orchestrator(
+            config, task, seed, plugins, environment=environment, agent=agent, user=user
+        )
         stage = "simulation"
-        run = await run_simulation(orchestrator,
-                                   environment_factory=build.environment_factory(config, plugins),
-                                   judge=build.build_judge(config, task, plugins))
+        run = await run_simulation(
+            orchestrator,
+            environment_factory=build.environment_factory(config, plugins),
+            judge=build.build_judge(config, task, plugins),
+        )
     except RunnerError:
         raise
     except InfrastructureError as exc:
@@ -166,8 +188,9 @@ def backoff_wait(initial: float, cap: float) -> Callable[[Any], float]:
     return wait
 
 
-async def run_unit(unit: WorkUnit, plugins: Plugins,
-                   sleep: Callable[[float], Awaitable[None]] | None = None) -> SimulationRun:
+async def run_unit(
+    unit: WorkUnit, plugins: Plugins, sleep: Callable[[float], Awaitable[None]] | None = None
+) -> SimulationRun:
     """Run one unit, retrying infrastructure errors with exponential backoff and jitter.
 
     Up to ``config.max_retries`` retries; the waits start at ``config.retry_backoff`` seconds,

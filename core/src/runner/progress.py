@@ -68,9 +68,11 @@ class ProgressStats:
         pct = 100.0 * self.done / self.total if self.total else 100.0
         reward = "-" if self.avg_reward is None else f"{self.avg_reward:.3f}"
         eta = "-" if self.eta is None else _clock(self.eta)
-        return (f"{self.done}/{self.total} done ({pct:.1f}%), {self.rate:.2f} sim/s, ETA {eta}, "
-                f"avg reward {reward}, errors {self.errors} "
-                f"(infrastructure {self.infrastructure_errors})")
+        return (
+            f"{self.done}/{self.total} done ({pct:.1f}%), {self.rate:.2f} sim/s, ETA {eta}, "
+            f"avg reward {reward}, errors {self.errors} "
+            f"(infrastructure {self.infrastructure_errors})"
+        )
 
 
 def _clock(seconds: float) -> str:
@@ -153,18 +155,26 @@ class RichProgress(NullProgress):
 
         console = Console(file=stream or sys.stderr)
         self._bar = RichBar(
-            TextColumn("[bold]simulations"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), TextColumn("{task.fields[stats]}"),
-            console=console, transient=False, refresh_per_second=4,
+            TextColumn("[bold]simulations"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[stats]}"),
+            console=console,
+            transient=False,
+            refresh_per_second=4,
         )
         self._task = None
 
     def start(self, total: int, previous: Iterable[ResultRecord] = ()) -> None:
         super().start(total, previous)
         self._bar.start()
-        self._task = self._bar.add_task("run", total=total, completed=self.stats.done,
-                                        rate="", stats=self._fields())
+        self._task = self._bar.add_task(
+            "run", total=total, completed=self.stats.done, rate="", stats=self._fields()
+        )
 
     def _fields(self) -> str:
         reward = "-" if self.stats.avg_reward is None else f"{self.stats.avg_reward:.3f}"
@@ -173,8 +183,12 @@ class RichProgress(NullProgress):
     def advance(self, record: ResultRecord) -> None:
         super().advance(record)
         if self._task is not None:
-            self._bar.update(self._task, completed=self.stats.done,
-                             rate=f"{self.stats.rate:.1f} sim/s", stats=self._fields())
+            self._bar.update(
+                self._task,
+                completed=self.stats.done,
+                rate=f"{self.stats.rate:.1f} sim/s",
+                stats=self._fields(),
+            )
 
     def close(self) -> None:
         self._bar.stop()

@@ -22,12 +22,12 @@ from runner import (
 
 #: What the chaos agent does on each mock task (other tasks: replay).
 AGENT_MODES = {
-    "create_for_new_user": "raise",          # -> agent_error
-    "create_with_description": "loop",       # -> max_steps (calls a tool forever)
-    "complete_report": "tool_raises",        # -> too_many_errors (the tool raises every time)
-    "reopen_offsite": "hang",                # -> timeout (never answers)
-    "create_then_complete": "flaky",         # infrastructure error twice, then fine
-    "find_user_id": "infra",                 # infrastructure error on every attempt
+    "create_for_new_user": "raise",  # -> agent_error
+    "create_with_description": "loop",  # -> max_steps (calls a tool forever)
+    "complete_report": "tool_raises",  # -> too_many_errors (the tool raises every time)
+    "reopen_offsite": "hang",  # -> timeout (never answers)
+    "create_then_complete": "flaky",  # infrastructure error twice, then fine
+    "find_user_id": "infra",  # infrastructure error on every attempt
 }
 USER_MODES = {"create_two_tasks": "raise"}  # -> user_error
 FLAKY_FAILURES = 2
@@ -58,10 +58,15 @@ class ChaosAgent(HalfDuplexAgent):
         if mode == "raise":
             raise RuntimeError("chaos agent failure")
         if mode == "loop":
-            return AssistantMessage(tool_calls=[ToolCall(id=f"c{next(_ids)}", name="get_users")]), state
+            return AssistantMessage(
+                tool_calls=[ToolCall(id=f"c{next(_ids)}", name="get_users")]
+            ), state
         if mode == "tool_raises":
-            call = ToolCall(id=f"c{next(_ids)}", name="update_task_status",
-                            arguments={"task_id": "no_such_task", "status": "completed"})
+            call = ToolCall(
+                id=f"c{next(_ids)}",
+                name="update_task_status",
+                arguments={"task_id": "no_such_task", "status": "completed"},
+            )
             return AssistantMessage(tool_calls=[call]), state
         if mode == "hang":
             await asyncio.sleep(3600)

@@ -17,8 +17,9 @@ def batch_plugins():
     """The built-ins, runner-mock and ``batch_chaos_plugin`` (nothing else installed)."""
     from runner.plugins import PluginOptions, load_plugins
 
-    return load_plugins(PluginOptions(modules=("batch_chaos_plugin",), only=("runner-mock",),
-                                      strict=True))
+    return load_plugins(
+        PluginOptions(modules=("batch_chaos_plugin",), only=("runner-mock",), strict=True)
+    )
 
 
 @pytest.fixture

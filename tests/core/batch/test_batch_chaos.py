@@ -25,9 +25,21 @@ EXPECTED = {
 
 
 def chaos_config(tmp_path, **overrides):
-    base = dict(domain="mock", agent="bt_chaos", user="bt_chaos", max_steps=30, max_errors=3,
-                timeout=0.5, max_retries=2, retry_backoff=0.001, retry_backoff_max=0.01,
-                max_concurrency=8, output_dir=str(tmp_path), run_name="chaos", progress=False)
+    base = dict(
+        domain="mock",
+        agent="bt_chaos",
+        user="bt_chaos",
+        max_steps=30,
+        max_errors=3,
+        timeout=0.5,
+        max_retries=2,
+        retry_backoff=0.001,
+        retry_backoff_max=0.01,
+        max_concurrency=8,
+        output_dir=str(tmp_path),
+        run_name="chaos",
+        progress=False,
+    )
     base.update(overrides)
     return RunConfig(**base)
 
@@ -36,12 +48,19 @@ def lines(path):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-async def test_each_failure_has_its_reason_and_the_rest_scores(tmp_path, batch_plugins, chaos_state):
-    result = await arun_domain(chaos_config(tmp_path), plugins=batch_plugins, progress=NullProgress())
+async def test_each_failure_has_its_reason_and_the_rest_scores(
+    tmp_path, batch_plugins, chaos_state
+):
+    result = await arun_domain(
+        chaos_config(tmp_path), plugins=batch_plugins, progress=NullProgress()
+    )
     by_task = {r["task_id"]: r for r in lines(tmp_path / "chaos" / "results.jsonl")}
     assert len(by_task) == 15
     for task_id, run in by_task.items():
-        assert run["termination_reason"] == EXPECTED.get(task_id, "user_stop"), (task_id, run["error"])
+        assert run["termination_reason"] == EXPECTED.get(task_id, "user_stop"), (
+            task_id,
+            run["error"],
+        )
     untouched = [r for t, r in by_task.items() if t not in EXPECTED]
     assert untouched and all(r["reward_info"]["reward"] == 1.0 for r in untouched)
     assert all(r["attempts"] == 1 for r in untouched)
@@ -81,10 +100,20 @@ async def test_resume_reruns_only_infrastructure_errors(tmp_path, batch_plugins,
 
 
 async def test_backoff_is_exponential_with_jitter_and_bounded(batch_plugins, chaos_state):
-    config = RunConfig(domain="mock", agent="bt_chaos", user="bt_chaos", max_retries=4,
-                       retry_backoff=0.5, retry_backoff_max=3.0, progress=False)
-    task = next(t for t in batch_plugins.registry("domains").get("mock").obj.tasks()
-                if t.id == "find_user_id")
+    config = RunConfig(
+        domain="mock",
+        agent="bt_chaos",
+        user="bt_chaos",
+        max_retries=4,
+        retry_backoff=0.5,
+        retry_backoff_max=3.0,
+        progress=False,
+    )
+    task = next(
+        t
+        for t in batch_plugins.registry("domains").get("mock").obj.tasks()
+        if t.id == "find_user_id"
+    )
     waits: list[float] = []
 
     async def record(seconds: float) -> None:
@@ -103,8 +132,14 @@ async def test_backoff_is_exponential_with_jitter_and_bounded(batch_plugins, cha
 
 
 async def test_non_infrastructure_errors_are_not_retried(batch_plugins, chaos_state):
-    config = RunConfig(domain="mock", agent="bt_chaos", user="bt_chaos", max_retries=3,
-                       retry_backoff=0.0, progress=False)
+    config = RunConfig(
+        domain="mock",
+        agent="bt_chaos",
+        user="bt_chaos",
+        max_retries=3,
+        retry_backoff=0.0,
+        progress=False,
+    )
     tasks = {t.id: t for t in batch_plugins.registry("domains").get("mock").obj.tasks()}
     waits: list[float] = []
 
@@ -175,7 +210,9 @@ async def test_local_executor_cancel_keeps_finished_and_cancels_in_flight():
 
     got = []
     units = [WorkUnit(config, None, i, i) for i in range(5)]  # type: ignore[arg-type]
-    task = asyncio.ensure_future(LocalExecutor(config, unit_runner=fake).run(units, None, got.append))
+    task = asyncio.ensure_future(
+        LocalExecutor(config, unit_runner=fake).run(units, None, got.append)
+    )
     for _ in range(5):  # let unit 0 finish and units 1 and 2 start waiting
         await asyncio.sleep(0)
     task.cancel()

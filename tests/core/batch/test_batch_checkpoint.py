@@ -28,11 +28,20 @@ from runner.models import (
 
 def make_run(task="t1", trial=0, seed=7, reason="user_stop", reward=1.0, **kw):
     return SimulationRun(
-        id=f"{task}-{trial}", task_id=task, trial=trial, seed=seed, termination_reason=reason,
-        duration=1.5, agent_cost=0.1, usage={"prompt_tokens": 5, "completion_tokens": 2},
+        id=f"{task}-{trial}",
+        task_id=task,
+        trial=trial,
+        seed=seed,
+        termination_reason=reason,
+        duration=1.5,
+        agent_cost=0.1,
+        usage={"prompt_tokens": 5, "completion_tokens": 2},
         reward_info=None if reward is None else RewardInfo(reward=reward),
-        messages=[AssistantMessage(content="hi"), UserMessage(content="hello"),
-                  MultiToolMessage(tool_messages=[ToolMessage(id="a", content="x")])],
+        messages=[
+            AssistantMessage(content="hi"),
+            UserMessage(content="hello"),
+            MultiToolMessage(tool_messages=[ToolMessage(id="a", content="x")]),
+        ],
         **kw,
     )
 
@@ -58,7 +67,9 @@ def test_line_has_required_fields_first_and_round_trips(tmp_path):
 
 
 def test_defaults_are_written_even_when_unset():
-    data = json.loads(result_line(SimulationRun(id="x", task_id="t", termination_reason="user_stop")))
+    data = json.loads(
+        result_line(SimulationRun(id="x", task_id="t", termination_reason="user_stop"))
+    )
     assert data["trial"] == 0 and data["seed"] is None and data["reward_info"] is None
 
 
@@ -66,12 +77,28 @@ def test_fast_parse_equals_full_parse_and_falls_back():
     run = make_run(info={"nested": {"messages": [1, 2]}})
     line = result_line(run)
     fast = parse_record(line)
-    assert (fast.task_id, fast.trial, fast.seed, fast.termination_reason, fast.reward) == ("t1", 0, 7, "user_stop", 1.0)
+    assert (fast.task_id, fast.trial, fast.seed, fast.termination_reason, fast.reward) == (
+        "t1",
+        0,
+        7,
+        "user_stop",
+        1.0,
+    )
     assert (fast.prompt_tokens, fast.completion_tokens, fast.agent_cost) == (5, 2, 0.1)
     # A line written by another tool, with "messages" first: the full parse is used.
-    other = json.dumps({"messages": [], "reward_info": {"reward": 0.5, "x": {"messages": 1}},
-                        "task_id": "t2", "trial": 1, "seed": 3,
-                        "termination_reason": "agent_stop"}).encode() + b"\n"
+    other = (
+        json.dumps(
+            {
+                "messages": [],
+                "reward_info": {"reward": 0.5, "x": {"messages": 1}},
+                "task_id": "t2",
+                "trial": 1,
+                "seed": 3,
+                "termination_reason": "agent_stop",
+            }
+        ).encode()
+        + b"\n"
+    )
     rec = parse_record(other)
     assert (rec.task_id, rec.trial, rec.reward) == ("t2", 1, 0.5)
     with pytest.raises(ValueError):
@@ -123,8 +150,14 @@ def test_bad_middle_line_is_skipped_and_reported(tmp_path):
 
 def test_newest_line_of_a_unit_wins_and_infra_errors_are_not_done(tmp_path):
     path = tmp_path / "results.jsonl"
-    write(path, [make_run("a", reason="infrastructure_error", reward=None), make_run("b"),
-                 make_run("c", reason="infrastructure_error", reward=None)])
+    write(
+        path,
+        [
+            make_run("a", reason="infrastructure_error", reward=None),
+            make_run("b"),
+            make_run("c", reason="infrastructure_error", reward=None),
+        ],
+    )
     write(path, [make_run("a", reward=0.0)])
     scan = scan_results(path)
     assert scan.latest[("a", 0, 7)].termination_reason == "user_stop"
@@ -134,19 +167,39 @@ def test_newest_line_of_a_unit_wins_and_infra_errors_are_not_done(tmp_path):
 
 
 def test_secrets_are_masked():
-    cfg = {"agent_llm_args": {"api_key": "sk-123", "temperature": 0, "max_tokens": 5,
-                              "extra_headers": {"Authorization": "Bearer x"}}}
+    cfg = {
+        "agent_llm_args": {
+            "api_key": "sk-123",
+            "temperature": 0,
+            "max_tokens": 5,
+            "extra_headers": {"Authorization": "Bearer x"},
+        }
+    }
     masked = mask_secrets(cfg)
-    assert masked["agent_llm_args"] == {"api_key": "***", "temperature": 0, "max_tokens": 5,
-                                        "extra_headers": {"Authorization": "***"}}
-    argv = ["runner", "run", "--agent-llm-args", '{"api_key": "sk-123"}', "--agent-option",
-            "api_token=abc", "--agent-option", "max_tokens=5"]
+    assert masked["agent_llm_args"] == {
+        "api_key": "***",
+        "temperature": 0,
+        "max_tokens": 5,
+        "extra_headers": {"Authorization": "***"},
+    }
+    argv = [
+        "runner",
+        "run",
+        "--agent-llm-args",
+        '{"api_key": "sk-123"}',
+        "--agent-option",
+        "api_token=abc",
+        "--agent-option",
+        "max_tokens=5",
+    ]
     out = mask_argv(argv)
     assert "sk-123" not in " ".join(out) and "abc" not in " ".join(out)
     assert out[-1] == "max_tokens=5"
 
 
 def test_config_diff_lists_changed_fields():
-    diff = config_diff({"num_trials": 2, "agent_options": {"a": 1}, "seed": 1},
-                       {"num_trials": 3, "agent_options": {"a": 2}, "seed": 1})
-    assert diff == ['agent_options.a: 1 (stored) -> 2 (now)', 'num_trials: 2 (stored) -> 3 (now)']
+    diff = config_diff(
+        {"num_trials": 2, "agent_options": {"a": 1}, "seed": 1},
+        {"num_trials": 3, "agent_options": {"a": 2}, "seed": 1},
+    )
+    assert diff == ["agent_options.a: 1 (stored) -> 2 (now)", "num_trials: 2 (stored) -> 3 (now)"]

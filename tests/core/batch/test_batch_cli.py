@@ -18,17 +18,29 @@ def invoke(*args):
 
 
 def run(tmp_path, *extra):
-    return invoke("run", "--domain", "mock", "--output-dir", str(tmp_path), "--run-name", "r",
-                  "--no-progress", *extra)
+    return invoke(
+        "run",
+        "--domain",
+        "mock",
+        "--output-dir",
+        str(tmp_path),
+        "--run-name",
+        "r",
+        "--no-progress",
+        *extra,
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--agent-option", "novalue"], "is not KEY=VALUE"),
-    (["--agent-llm-args", "{bad"], "is not valid JSON"),
-    (["--agent-llm-args", "[1]"], "must be a JSON object"),
-    (["--num-trials", "0"], "--num-trials"),
-    (["--timeout", "0"], "--timeout"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--agent-option", "novalue"], "is not KEY=VALUE"),
+        (["--agent-llm-args", "{bad"], "is not valid JSON"),
+        (["--agent-llm-args", "[1]"], "must be a JSON object"),
+        (["--num-trials", "0"], "--num-trials"),
+        (["--timeout", "0"], "--timeout"),
+    ],
+)
 def test_bad_values_are_usage_errors(tmp_path, args, message):
     result = run(tmp_path, *args)
     assert result.exit_code == 2
@@ -37,14 +49,17 @@ def test_bad_values_are_usage_errors(tmp_path, args, message):
     assert not (tmp_path / "r").exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--agent", "replya"], "Unknown agent 'replya'. Did you mean 'replay'?"),
-    (["--user", "nobody"], "Unknown user 'nobody'"),
-    (["--executor", "rey"], "Unknown executor 'rey'"),
-    (["--task-ids", "create_for_new_usr"], "Did you mean 'create_for_new_user'?"),
-    (["--domain-option", "colour=red"], "Unknown --domain-option colour"),
-    (["--task-split", "nope"], "Unknown task split 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--agent", "replya"], "Unknown agent 'replya'. Did you mean 'replay'?"),
+        (["--user", "nobody"], "Unknown user 'nobody'"),
+        (["--executor", "rey"], "Unknown executor 'rey'"),
+        (["--task-ids", "create_for_new_usr"], "Did you mean 'create_for_new_user'?"),
+        (["--domain-option", "colour=red"], "Unknown --domain-option colour"),
+        (["--task-split", "nope"], "Unknown task split 'nope'"),
+    ],
+)
 def test_bad_names_fail_before_anything_is_written(tmp_path, args, message):
     result = run(tmp_path, *args)
     assert result.exit_code == 1, result.output
@@ -81,15 +96,31 @@ def test_json_output_resume_and_refusals(tmp_path):
     assert "already exists" in no_resume.output and "Drop --no-resume" in no_resume.output
 
     # Execution-only options may change; more trials with --force-resume keeps trials 0 and 1.
-    forced = run(tmp_path, "--num-tasks", "3", "--num-trials", "3", "--force-resume",
-                 "--max-concurrency", "2", "--json")
+    forced = run(
+        tmp_path,
+        "--num-tasks",
+        "3",
+        "--num-trials",
+        "3",
+        "--force-resume",
+        "--max-concurrency",
+        "2",
+        "--json",
+    )
     assert forced.exit_code == 0, forced.output
     assert json.loads(forced.stdout)["ran"] == 3
 
 
 def test_secrets_never_reach_the_run_directory(tmp_path):
-    result = run(tmp_path, "--num-tasks", "1", "--agent-llm-args", '{"api_key": "sk-very-secret"}',
-                 "--orchestrator-option", "api_token=tok-secret")
+    result = run(
+        tmp_path,
+        "--num-tasks",
+        "1",
+        "--agent-llm-args",
+        '{"api_key": "sk-very-secret"}',
+        "--orchestrator-option",
+        "api_token=tok-secret",
+    )
     assert result.exit_code == 0, result.output
     for name in ("run.json", "results.jsonl", "summary.json"):
         text = (tmp_path / "r" / name).read_text()
@@ -123,9 +154,17 @@ def test_resume_command_rebuilds_the_same_config(tmp_path):
     from runner.cli.run_cmd import run as run_command
     from runner.models.config import RunConfig
 
-    config = RunConfig(domain="mock", agent_options={"k": 1, "name": "x y"}, task_ids=["a", "b"],
-                       agent_llm_args={"temperature": 0.5}, num_trials=3, timeout=2.5,
-                       output_dir=str(tmp_path), run_name="n", progress=False)
+    config = RunConfig(
+        domain="mock",
+        agent_options={"k": 1, "name": "x y"},
+        task_ids=["a", "b"],
+        agent_llm_args={"temperature": 0.5},
+        num_trials=3,
+        timeout=2.5,
+        output_dir=str(tmp_path),
+        run_name="n",
+        progress=False,
+    )
     args = config_to_args(config, ("mod1",))
     assert args[:4] == ["runner", "-p", "mod1", "run"]
     ctx = run_command.make_context("run", shlex.split(shlex.join(args[4:])))

@@ -16,8 +16,9 @@ from runner.evaluation.metrics import (
 
 
 def rec(task, trial, reward, reason="user_stop", **kw):
-    return ResultRecord(task_id=task, trial=trial, seed=trial, termination_reason=reason,
-                        reward=reward, **kw)
+    return ResultRecord(
+        task_id=task, trial=trial, seed=trial, termination_reason=reason, reward=reward, **kw
+    )
 
 
 def test_pass_hat_k_single_task():
@@ -55,9 +56,15 @@ def test_mean_ci95_uses_student_t():
 
 def test_infrastructure_errors_are_excluded_and_counted():
     records = [
-        rec("a", 0, 1.0), rec("a", 1, 0.0), rec("a", 2, None, "infrastructure_error"),
-        rec("b", 0, 1.0), rec("b", 1, 1.0), rec("b", 2, 1.0),
-        rec("c", 0, None, "agent_error"), rec("c", 1, 1.0), rec("c", 2, 1.0),
+        rec("a", 0, 1.0),
+        rec("a", 1, 0.0),
+        rec("a", 2, None, "infrastructure_error"),
+        rec("b", 0, 1.0),
+        rec("b", 1, 1.0),
+        rec("b", 2, 1.0),
+        rec("c", 0, None, "agent_error"),
+        rec("c", 1, 1.0),
+        rec("c", 2, 1.0),
     ]
     m = compute_metrics(records, num_trials=3, expected=10)
     assert m.num_results == 9
@@ -74,8 +81,16 @@ def test_infrastructure_errors_are_excluded_and_counted():
 
 def test_cost_tokens_and_duration():
     records = [
-        rec("a", 0, 1.0, agent_cost=0.5, user_cost=0.25, duration=2.0, prompt_tokens=10,
-            completion_tokens=5),
+        rec(
+            "a",
+            0,
+            1.0,
+            agent_cost=0.5,
+            user_cost=0.25,
+            duration=2.0,
+            prompt_tokens=10,
+            completion_tokens=5,
+        ),
         rec("a", 1, 1.0, agent_cost=1.5, user_cost=None, duration=4.0, prompt_tokens=20),
     ]
     m = compute_metrics(records)
@@ -87,8 +102,9 @@ def test_cost_tokens_and_duration():
 
 def test_usage_tokens_flat_and_per_participant():
     assert usage_tokens({"prompt_tokens": 3, "completion_tokens": 4}) == (3, 4)
-    assert usage_tokens({"agent": {"prompt_tokens": 3, "completion_tokens": 4},
-                         "user": {"prompt_tokens": 1}}) == (4, 4)
+    assert usage_tokens(
+        {"agent": {"prompt_tokens": 3, "completion_tokens": 4}, "user": {"prompt_tokens": 1}}
+    ) == (4, 4)
     assert usage_tokens(None) == (0, 0)
 
 

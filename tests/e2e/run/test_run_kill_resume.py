@@ -26,14 +26,26 @@ def test_sigkill_ten_times_then_resume(tmp_path, runner_exe, run_env):
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     results = tmp_path / "k" / "results.jsonl"
-    cmd = [runner_exe, "run", "--domain", "mock", "--num-trials", str(TRIALS), "--max-concurrency",
-           "4", "--output-dir", str(tmp_path), "--run-name", "k", "--no-progress"]
+    cmd = [
+        runner_exe,
+        "run",
+        "--domain",
+        "mock",
+        "--num-trials",
+        str(TRIALS),
+        "--max-concurrency",
+        "4",
+        "--output-dir",
+        str(tmp_path),
+        "--run-name",
+        "k",
+        "--no-progress",
+    ]
     total = TASKS * TRIALS
     killed_mid_run = 0
     for _ in range(10):
         before = complete_lines(results)
-        proc = subprocess.Popen(cmd, env=run_env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if rng.random() < 0.3:
             target, deadline = None, time.monotonic() + rng.uniform(0.0, 0.6)  # during start-up too
         else:
@@ -66,8 +78,9 @@ def test_sigkill_ten_times_then_resume(tmp_path, runner_exe, run_env):
     assert len(set(units)) == total
     assert {trial for _, trial in units} == set(range(TRIALS))
 
-    changed = subprocess.run(cmd[:-1] + ["--no-progress", "--seed", "1"], env=run_env,
-                             capture_output=True, timeout=60)
+    changed = subprocess.run(
+        cmd[:-1] + ["--no-progress", "--seed", "1"], env=run_env, capture_output=True, timeout=60
+    )
     assert changed.returncode == 1
     err = changed.stderr.decode()
     assert "seed: 300 (stored) -> 1 (now)" in err and "Traceback" not in err

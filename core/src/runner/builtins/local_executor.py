@@ -29,8 +29,9 @@ class LocalExecutor:
         self.max_concurrency = config.max_concurrency
         self.unit_runner = unit_runner
 
-    async def run(self, units: Sequence[WorkUnit], plugins: Plugins,
-                  on_result: ResultCallback) -> None:
+    async def run(
+        self, units: Sequence[WorkUnit], plugins: Plugins, on_result: ResultCallback
+    ) -> None:
         queue = iter(units)  # shared: each next() hands a distinct unit to one worker
 
         async def worker() -> None:

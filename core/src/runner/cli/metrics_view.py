@@ -22,7 +22,9 @@ def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column("figure", style="bold")
     table.add_column("value")
-    scored = f"{metrics.num_scored} scored of {metrics.num_results} results, {metrics.num_tasks} tasks"
+    scored = (
+        f"{metrics.num_scored} scored of {metrics.num_results} results, {metrics.num_tasks} tasks"
+    )
     if metrics.missing:
         scored += f" ({metrics.missing} units not run yet)"
     table.add_row("simulations", scored)
@@ -40,15 +42,23 @@ def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
         infra += " (excluded from scores; run the same command again to retry them)"
     table.add_row("infrastructure errors", infra)
     cost = metrics.cost
-    table.add_row("cost", f"total {_money(cost.get('total'))} (agent {_money(cost.get('agent'))}, "
-                          f"user {_money(cost.get('user'))}, judge {_money(cost.get('judge'))})")
+    table.add_row(
+        "cost",
+        f"total {_money(cost.get('total'))} (agent {_money(cost.get('agent'))}, "
+        f"user {_money(cost.get('user'))}, judge {_money(cost.get('judge'))})",
+    )
     tokens = metrics.tokens
-    table.add_row("tokens", f"{tokens.get('total', 0):,} (prompt {tokens.get('prompt', 0):,}, "
-                            f"completion {tokens.get('completion', 0):,})")
+    table.add_row(
+        "tokens",
+        f"{tokens.get('total', 0):,} (prompt {tokens.get('prompt', 0):,}, "
+        f"completion {tokens.get('completion', 0):,})",
+    )
     d = metrics.duration
-    table.add_row("duration per simulation",
-                  f"mean {_num(d.get('mean'), 2)} s, p50 {_num(d.get('p50'), 2)} s, "
-                  f"p95 {_num(d.get('p95'), 2)} s, max {_num(d.get('max'), 2)} s")
+    table.add_row(
+        "duration per simulation",
+        f"mean {_num(d.get('mean'), 2)} s, p50 {_num(d.get('p50'), 2)} s, "
+        f"p95 {_num(d.get('p95'), 2)} s, max {_num(d.get('max'), 2)} s",
+    )
     return table
 
 

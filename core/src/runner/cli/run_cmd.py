@@ -39,8 +39,12 @@ class KeyValue(click.ParamType):
             return value
         key, eq, raw = str(value).partition("=")
         if not eq or not key.strip():
-            self.fail(f"{value!r} is not KEY=VALUE (for example model_temperature=0.2). "
-                      "Repeat the option for several keys.", param, ctx)
+            self.fail(
+                f"{value!r} is not KEY=VALUE (for example model_temperature=0.2). "
+                "Repeat the option for several keys.",
+                param,
+                ctx,
+            )
         return (key.strip(), parse_value(raw))
 
 
@@ -55,11 +59,16 @@ class JsonObject(click.ParamType):
         try:
             data = json.loads(value)
         except ValueError as exc:
-            self.fail(f"{value!r} is not valid JSON ({exc}). Give an object in single quotes, "
-                      """for example '{"temperature": 0}'.""", param, ctx)
+            self.fail(
+                f"{value!r} is not valid JSON ({exc}). Give an object in single quotes, "
+                """for example '{"temperature": 0}'.""",
+                param,
+                ctx,
+            )
         if not isinstance(data, dict):
-            self.fail(f"{value!r} must be a JSON object ({{...}}), not {type(data).__name__}.",
-                      param, ctx)
+            self.fail(
+                f"{value!r} must be a JSON object ({{...}}), not {type(data).__name__}.", param, ctx
+            )
         return data
 
 
@@ -68,18 +77,36 @@ JSON_OBJECT = JsonObject()
 
 #: CLI flag of each RunConfig field (for rebuilding the command that resumes a run).
 FLAG = {
-    "domain": "--domain", "agent": "--agent", "user": "--user", "orchestrator": "--orchestrator",
-    "executor": "--executor", "agent_llm": "--agent-llm", "user_llm": "--user-llm",
-    "judge_llm": "--judge-llm", "agent_llm_args": "--agent-llm-args",
-    "user_llm_args": "--user-llm-args", "judge_llm_args": "--judge-llm-args",
-    "agent_options": "--agent-option", "user_options": "--user-option",
-    "domain_options": "--domain-option", "orchestrator_options": "--orchestrator-option",
-    "executor_options": "--executor-option", "task_split": "--task-split",
-    "task_ids": "--task-ids", "num_tasks": "--num-tasks", "num_trials": "--num-trials",
-    "max_steps": "--max-steps", "max_errors": "--max-errors", "timeout": "--timeout",
-    "seed": "--seed", "max_concurrency": "--max-concurrency", "max_retries": "--max-retries",
-    "retry_backoff": "--retry-backoff", "retry_backoff_max": "--retry-backoff-max",
-    "output_dir": "--output-dir", "run_name": "--run-name",
+    "domain": "--domain",
+    "agent": "--agent",
+    "user": "--user",
+    "orchestrator": "--orchestrator",
+    "executor": "--executor",
+    "agent_llm": "--agent-llm",
+    "user_llm": "--user-llm",
+    "judge_llm": "--judge-llm",
+    "agent_llm_args": "--agent-llm-args",
+    "user_llm_args": "--user-llm-args",
+    "judge_llm_args": "--judge-llm-args",
+    "agent_options": "--agent-option",
+    "user_options": "--user-option",
+    "domain_options": "--domain-option",
+    "orchestrator_options": "--orchestrator-option",
+    "executor_options": "--executor-option",
+    "task_split": "--task-split",
+    "task_ids": "--task-ids",
+    "num_tasks": "--num-tasks",
+    "num_trials": "--num-trials",
+    "max_steps": "--max-steps",
+    "max_errors": "--max-errors",
+    "timeout": "--timeout",
+    "seed": "--seed",
+    "max_concurrency": "--max-concurrency",
+    "max_retries": "--max-retries",
+    "retry_backoff": "--retry-backoff",
+    "retry_backoff_max": "--retry-backoff-max",
+    "output_dir": "--output-dir",
+    "run_name": "--run-name",
 }
 
 
@@ -159,46 +186,114 @@ def _options(f: Any) -> Any:
         click.option("--executor", help="Executor name [default: local]."),
         click.option("--agent-llm", help="Model of the agent (litellm model string)."),
         click.option("--user-llm", help="Model of the user simulator."),
-        click.option("--judge-llm", help="Model of the NL-assertion judge (none: NL checks skipped)."),
-        click.option("--agent-llm-args", type=JSON_OBJECT, help="JSON object of agent LLM arguments."),
-        click.option("--user-llm-args", type=JSON_OBJECT, help="JSON object of user LLM arguments."),
-        click.option("--judge-llm-args", type=JSON_OBJECT, help="JSON object of judge LLM arguments."),
-        click.option("--agent-option", "agent_options", type=KEY_VALUE, multiple=True,
-                     help="Option for the agent factory, KEY=VALUE (repeatable)."),
-        click.option("--user-option", "user_options", type=KEY_VALUE, multiple=True,
-                     help="Option for the user factory, KEY=VALUE (repeatable)."),
-        click.option("--domain-option", "domain_options", type=KEY_VALUE, multiple=True,
-                     help="Domain option, e.g. data_dir=PATH (repeatable)."),
-        click.option("--orchestrator-option", "orchestrator_options", type=KEY_VALUE, multiple=True,
-                     help="Extra orchestrator argument, KEY=VALUE (repeatable)."),
-        click.option("--executor-option", "executor_options", type=KEY_VALUE, multiple=True,
-                     help="Executor option, KEY=VALUE (repeatable)."),
+        click.option(
+            "--judge-llm", help="Model of the NL-assertion judge (none: NL checks skipped)."
+        ),
+        click.option(
+            "--agent-llm-args", type=JSON_OBJECT, help="JSON object of agent LLM arguments."
+        ),
+        click.option(
+            "--user-llm-args", type=JSON_OBJECT, help="JSON object of user LLM arguments."
+        ),
+        click.option(
+            "--judge-llm-args", type=JSON_OBJECT, help="JSON object of judge LLM arguments."
+        ),
+        click.option(
+            "--agent-option",
+            "agent_options",
+            type=KEY_VALUE,
+            multiple=True,
+            help="Option for the agent factory, KEY=VALUE (repeatable).",
+        ),
+        click.option(
+            "--user-option",
+            "user_options",
+            type=KEY_VALUE,
+            multiple=True,
+            help="Option for the user factory, KEY=VALUE (repeatable).",
+        ),
+        click.option(
+            "--domain-option",
+            "domain_options",
+            type=KEY_VALUE,
+            multiple=True,
+            help="Domain option, e.g. data_dir=PATH (repeatable).",
+        ),
+        click.option(
+            "--orchestrator-option",
+            "orchestrator_options",
+            type=KEY_VALUE,
+            multiple=True,
+            help="Extra orchestrator argument, KEY=VALUE (repeatable).",
+        ),
+        click.option(
+            "--executor-option",
+            "executor_options",
+            type=KEY_VALUE,
+            multiple=True,
+            help="Executor option, KEY=VALUE (repeatable).",
+        ),
         click.option("--task-split", help="Task split [default: the domain's base split]."),
         click.option("--task-ids", multiple=True, help="Comma-separated task ids (repeatable)."),
         click.option("--num-tasks", type=click.IntRange(min=1), help="Only the first N tasks."),
-        click.option("--num-trials", type=click.IntRange(min=1), help="Trials per task [default: 1]."),
-        click.option("--max-steps", type=click.IntRange(min=1), help="Steps per simulation [default: 100]."),
-        click.option("--max-errors", type=click.IntRange(min=1),
-                     help="Tool errors before a simulation stops [default: 10]."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-                     help="Wall-clock seconds per simulation [default: none]."),
-        click.option("--seed", type=int, help="Base seed; each unit's seed derives from it [default: 300]."),
-        click.option("--max-concurrency", type=click.IntRange(min=1),
-                     help="Simulations in flight at once [default: 10]."),
-        click.option("--max-retries", type=click.IntRange(min=0),
-                     help="Retries of an infrastructure error [default: 3]."),
-        click.option("--retry-backoff", type=click.FloatRange(min=0),
-                     help="First wait before a retry, seconds; doubles per retry [default: 1]."),
-        click.option("--retry-backoff-max", type=click.FloatRange(min=0),
-                     help="Longest wait between retries, seconds [default: 60]."),
+        click.option(
+            "--num-trials", type=click.IntRange(min=1), help="Trials per task [default: 1]."
+        ),
+        click.option(
+            "--max-steps", type=click.IntRange(min=1), help="Steps per simulation [default: 100]."
+        ),
+        click.option(
+            "--max-errors",
+            type=click.IntRange(min=1),
+            help="Tool errors before a simulation stops [default: 10].",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Wall-clock seconds per simulation [default: none].",
+        ),
+        click.option(
+            "--seed", type=int, help="Base seed; each unit's seed derives from it [default: 300]."
+        ),
+        click.option(
+            "--max-concurrency",
+            type=click.IntRange(min=1),
+            help="Simulations in flight at once [default: 10].",
+        ),
+        click.option(
+            "--max-retries",
+            type=click.IntRange(min=0),
+            help="Retries of an infrastructure error [default: 3].",
+        ),
+        click.option(
+            "--retry-backoff",
+            type=click.FloatRange(min=0),
+            help="First wait before a retry, seconds; doubles per retry [default: 1].",
+        ),
+        click.option(
+            "--retry-backoff-max",
+            type=click.FloatRange(min=0),
+            help="Longest wait between retries, seconds [default: 60].",
+        ),
         click.option("--output-dir", help="Folder of run directories [default: runs]."),
-        click.option("--run-name", help="Run directory name [default: DOMAIN_AGENT_USER_TIMESTAMP]."),
-        click.option("--resume/--no-resume", default=None,
-                     help="Continue an existing run directory [default: resume]."),
-        click.option("--force-resume", is_flag=True, default=None,
-                     help="Resume even if the configuration changed."),
+        click.option(
+            "--run-name", help="Run directory name [default: DOMAIN_AGENT_USER_TIMESTAMP]."
+        ),
+        click.option(
+            "--resume/--no-resume",
+            default=None,
+            help="Continue an existing run directory [default: resume].",
+        ),
+        click.option(
+            "--force-resume",
+            is_flag=True,
+            default=None,
+            help="Resume even if the configuration changed.",
+        ),
         click.option("--progress/--no-progress", default=None, help="Show progress on stderr."),
-        click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout."),
+        click.option(
+            "--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout."
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -225,10 +320,19 @@ def run(as_json: bool, **params: Any) -> None:
         _interrupted(config, run_dir, modules)
         sys.exit(EXIT_INTERRUPTED)
     if as_json:
-        click.echo(json.dumps({"run_dir": str(run_dir), "complete": result.complete,
-                               "resumed": result.resumed, "ran": result.ran,
-                               "num_units": result.num_units,
-                               "metrics": result.metrics.to_json()}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "run_dir": str(run_dir),
+                    "complete": result.complete,
+                    "resumed": result.resumed,
+                    "ran": result.ran,
+                    "num_units": result.num_units,
+                    "metrics": result.metrics.to_json(),
+                },
+                indent=2,
+            )
+        )
     else:
         from runner.cli.metrics_view import print_metrics
 
@@ -236,9 +340,12 @@ def run(as_json: bool, **params: Any) -> None:
         click.echo(f"Results: {run_dir / 'results.jsonl'}")
         click.echo(f"Summary: {run_dir / 'summary.json'}  (see also: runner show {run_dir})")
     if not result.complete:
-        click.echo(f"{result.metrics.infrastructure_errors} simulation(s) ended with infrastructure "
-                   "errors after their retries. Run the same command again to retry them:\n  "
-                   + resume_command(config, modules), err=True)
+        click.echo(
+            f"{result.metrics.infrastructure_errors} simulation(s) ended with infrastructure "
+            "errors after their retries. Run the same command again to retry them:\n  "
+            + resume_command(config, modules),
+            err=True,
+        )
         sys.exit(EXIT_INCOMPLETE)
 
 
@@ -249,5 +356,8 @@ def _interrupted(config: Any, run_dir: Any, modules: tuple[str, ...]) -> None:
     metrics = summary.get("metrics") or {}
     done = metrics.get("num_results", "?")
     total = summary.get("num_units", "?")
-    click.echo(f"\nInterrupted. {done} of {total} simulations are finished and saved in {run_dir}.\n"
-               f"Resume with:\n  {resume_command(config, modules)}", err=True)
+    click.echo(
+        f"\nInterrupted. {done} of {total} simulations are finished and saved in {run_dir}.\n"
+        f"Resume with:\n  {resume_command(config, modules)}",
+        err=True,
+    )

@@ -25,8 +25,11 @@ def describe_run(path: Path) -> dict[str, Any]:
     scan = run_dir.scan(repair=False)
     task_ids = run.get("task_ids")
     if task_ids is not None:
-        keys = [(t, trial, derive_seed(config.seed, t, trial))
-                for trial in range(config.num_trials) for t in task_ids]
+        keys = [
+            (t, trial, derive_seed(config.seed, t, trial))
+            for trial in range(config.num_trials)
+            for t in task_ids
+        ]
         records = [scan.latest[k] for k in keys if k in scan.latest]
         expected = len(keys)
     else:
@@ -64,8 +67,10 @@ def show(run_dir: Path, as_json: bool) -> None:
     from runner.errors import RunnerError
 
     if not run_dir.is_dir():
-        raise RunnerError(f"{run_dir} is not a folder. Pass a run directory created by "
-                          "`runner run`, e.g. runs/<run-name>.")
+        raise RunnerError(
+            f"{run_dir} is not a folder. Pass a run directory created by "
+            "`runner run`, e.g. runs/<run-name>."
+        )
     info = describe_run(run_dir)
     if as_json:
         click.echo(json.dumps(info, indent=2, ensure_ascii=False))
@@ -77,14 +82,20 @@ def show(run_dir: Path, as_json: bool) -> None:
 
     config = RunConfig.model_validate(info["config"])
     click.echo(f"Run {info['run_name']} ({run_dir}), started {info['start_time']}")
-    click.echo(f"  {config.domain} · agent {config.agent}"
-               f"{' (' + config.agent_llm + ')' if config.agent_llm else ''} · user {config.user}"
-               f"{' (' + config.user_llm + ')' if config.user_llm else ''} · "
-               f"{config.num_trials} trial(s)")
-    click.echo(f"  status: {info['status']}, {info['done']} of {info['num_units']} simulations done")
+    click.echo(
+        f"  {config.domain} · agent {config.agent}"
+        f"{' (' + config.agent_llm + ')' if config.agent_llm else ''} · user {config.user}"
+        f"{' (' + config.user_llm + ')' if config.user_llm else ''} · "
+        f"{config.num_trials} trial(s)"
+    )
+    click.echo(
+        f"  status: {info['status']}, {info['done']} of {info['num_units']} simulations done"
+    )
     if info["torn_bytes"]:
-        click.echo(f"  results.jsonl ends with a torn line ({info['torn_bytes']} bytes); "
-                   "resuming cuts it away.")
+        click.echo(
+            f"  results.jsonl ends with a torn line ({info['torn_bytes']} bytes); "
+            "resuming cuts it away."
+        )
     print_metrics(Metrics.from_json(info["metrics"]), title="Metrics")
     if info["status"] != "complete":
         click.echo("Resume with:\n  " + resume_command(config, _plugin_modules(info)))

@@ -28,11 +28,17 @@ def _summary(task: Any) -> str:
 @click.command("tasks")
 @click.option("--domain", required=True, help="Domain whose tasks to list.")
 @click.option("--task-split", help="Only this split [default: the domain's base split].")
-@click.option("--domain-option", "domain_options", type=KEY_VALUE, multiple=True,
-              help="Domain option, e.g. data_dir=PATH (repeatable).")
+@click.option(
+    "--domain-option",
+    "domain_options",
+    type=KEY_VALUE,
+    multiple=True,
+    help="Domain option, e.g. data_dir=PATH (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the tasks as a JSON list on stdout.")
-def tasks(domain: str, task_split: str | None, domain_options: tuple[tuple[str, Any], ...],
-          as_json: bool) -> None:
+def tasks(
+    domain: str, task_split: str | None, domain_options: tuple[tuple[str, Any], ...], as_json: bool
+) -> None:
     """List the tasks of a domain (and its splits)."""
     from runner.build import get_domain
     from runner.models.config import RunConfig
@@ -47,13 +53,19 @@ def tasks(domain: str, task_split: str | None, domain_options: tuple[tuple[str, 
     from rich.table import Table
 
     split = task_split or "default"
-    table = Table(title=f"{domain}: {len(selected)} tasks (split {split}; splits: "
-                        f"{', '.join(dom.splits())})", title_justify="left")
+    table = Table(
+        title=f"{domain}: {len(selected)} tasks (split {split}; splits: {', '.join(dom.splits())})",
+        title_justify="left",
+    )
     for col in ("id", "description", "actions", "reward basis"):
         table.add_column(col, overflow="fold")
     for t in selected:
         criteria = t.evaluation_criteria
         actions = len(criteria.actions or []) if criteria else 0
-        basis = ", ".join(getattr(b, "value", str(b)) for b in criteria.reward_basis) if criteria else "-"
+        basis = (
+            ", ".join(getattr(b, "value", str(b)) for b in criteria.reward_basis)
+            if criteria
+            else "-"
+        )
         table.add_row(t.id, _summary(t), str(actions), basis)
     Console().print(table)

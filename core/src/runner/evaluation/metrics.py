@@ -30,9 +30,38 @@ INFRASTRUCTURE_ERROR = "infrastructure_error"
 SUCCESS_TOLERANCE = 1e-6
 
 # Two-sided 95% critical values of Student's t for 1..30 degrees of freedom.
-_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-        2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+_T95 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
 
 
 @dataclass(slots=True)
@@ -147,10 +176,22 @@ def pass_hat_ks(outcomes: Mapping[str, list[bool]], max_k: int | None = None) ->
         return {}
     top = min(counts) if max_k is None else min(min(counts), max_k)
     tasks = [v for v in outcomes.values() if v]
-    return {
-        k: sum(pass_hat_k(len(v), sum(v), k) for v in tasks) / len(tasks)
-        for k in range(1, top + 1)
-    }
+    totals = [0.0] * (top + 1)
+    for v in tasks:
+        for k, value in enumerate(_pass_hat_series(len(v), sum(v), top), start=1):
+            totals[k] += value
+    return {k: totals[k] / len(tasks) for k in range(1, top + 1)}
+
+
+def _pass_hat_series(n: int, c: int, top: int) -> list[float]:
+    """``C(c,k)/C(n,k)`` for ``k = 1..top`` in O(top): each term is the previous one times
+    ``(c-k+1)/(n-k+1)`` (exact binomials of thousands of trials would be huge integers)."""
+    out = []
+    value = 1.0
+    for k in range(1, top + 1):
+        value = value * (c - k + 1) / (n - k + 1) if c - k + 1 > 0 else 0.0
+        out.append(value)
+    return out
 
 
 def t_critical_95(dof: int) -> float:
@@ -282,11 +323,15 @@ def compute_metrics(
         infrastructure_errors=len(records) - len(scored),
         avg_reward=mean,
         avg_reward_ci95=None if low is None else (low, high),  # type: ignore[arg-type]
-        success_rate=(sum(map(is_success, (r.reward for r in scored))) / len(scored)) if scored else None,
+        success_rate=(sum(map(is_success, (r.reward for r in scored))) / len(scored))
+        if scored
+        else None,
         pass_hat_k=pass_hat_ks(outcomes, num_trials),
         termination_reasons=dict(Counter(r.termination_reason for r in records).most_common()),
         cost=cost,
-        avg_cost_per_simulation=None if total_cost is None or not records else total_cost / len(records),
+        avg_cost_per_simulation=None
+        if total_cost is None or not records
+        else total_cost / len(records),
         tokens={"prompt": prompt, "completion": completion, "total": prompt + completion},
         duration={
             "total": sum(durations),

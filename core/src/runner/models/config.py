@@ -13,8 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: Fields that may differ between a run and its resumption.
 RESUME_IGNORED = frozenset(
-    {"max_concurrency", "max_retries", "retry_backoff", "retry_backoff_max", "output_dir",
-     "run_name", "executor", "executor_options", "progress", "resume", "force_resume"}
+    {
+        "max_concurrency",
+        "max_retries",
+        "retry_backoff",
+        "retry_backoff_max",
+        "output_dir",
+        "run_name",
+        "executor",
+        "executor_options",
+        "progress",
+        "resume",
+        "force_resume",
+    }
 )
 
 
