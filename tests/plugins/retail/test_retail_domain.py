@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -35,25 +36,31 @@ def test_tau2_db_hash_is_tau2s(tau2_domain: Any) -> None:
     assert tau2_domain.environment().db_hash() == TAU2_RETAIL_DB_HASH
 
 
-def test_tau2_tasks_end_in_tau2s_expected_state(
+def replay_actions(domain: Any, task: Any) -> tuple[str, int, str]:
+    """Run a task's expected actions on a fresh environment: (db hash, failures, results digest)."""
+    env = domain.environment()
+    failed = 0
+    results = hashlib.sha256()
+    for action in task.expected_actions():
+        result = env.execute(ToolCall(id="x", name=action.name, arguments=action.arguments))
+        failed += result.error
+        results.update(result.content.encode() + b"\0")
+    return env.db_hash(), failed, results.hexdigest()
+
+
+def test_tau2_tasks_give_tau2s_results_and_state(
     tau2_domain: Any, task_hashes: dict[str, Any]
 ) -> None:
-    """Each task's expected actions, run on a fresh environment, give the database hash (and the
-    number of failing actions) that τ²-bench's own tools give."""
+    """Each task's expected actions, run on a fresh environment, give the same tool message
+    contents (a digest of them), failures and final database hash as τ²-bench's own tools."""
     want = task_hashes["tau2"]
     assert want["initial_db_hash"] == TAU2_RETAIL_DB_HASH
     tasks = tau2_domain.all_tasks()
     assert len(tasks) == len(want["tasks"]) == 114
     for task in tasks:
-        env = tau2_domain.environment()
-        failed = sum(
-            env.execute(ToolCall(id="x", name=a.name, arguments=a.arguments)).error
-            for a in task.expected_actions()
-        )
-        assert (env.db_hash(), failed) == (
-            want["tasks"][task.id]["db_hash"],
-            want["tasks"][task.id]["failed_actions"],
-        ), task.id
+        w = want["tasks"][task.id]
+        got = replay_actions(tau2_domain, task)
+        assert got == (w["db_hash"], w["failed_actions"], w["results_sha256"]), task.id
 
 
 def test_own_data(own_domain: Any, task_hashes: dict[str, Any]) -> None:
@@ -82,14 +89,13 @@ def test_own_tasks_are_valid_and_their_actions_succeed(
         assert criteria is not None and criteria.actions and criteria.reward_basis, task.id
         assert {r.value for r in criteria.reward_basis} <= {"DB", "COMMUNICATE", "ACTION"}, task.id
         assert task.user_scenario.instructions_text(), task.id
-        env = own_domain.environment()
-        for action in criteria.actions:
-            assert action.name in known_tools, (task.id, action.name)
-            result = env.execute(ToolCall(id="x", name=action.name, arguments=action.arguments))
-            assert not result.error, (task.id, action.name, result.content)
-        # and τ²-bench's tools reach the same state from the same actions
-        assert env.db_hash() == task_hashes["own"]["tasks"][task.id]["db_hash"], task.id
-        writing += env.db_hash() != task_hashes["own"]["initial_db_hash"]
+        assert {a.name for a in criteria.actions} <= known_tools, task.id
+        db_hash, failed, results = replay_actions(own_domain, task)
+        assert failed == 0, task.id
+        # and τ²-bench's tools give the same results and state from the same actions
+        w = task_hashes["own"]["tasks"][task.id]
+        assert (db_hash, results) == (w["db_hash"], w["results_sha256"]), task.id
+        writing += db_hash != task_hashes["own"]["initial_db_hash"]
     assert writing >= 15  # most tasks change the database
 
 
