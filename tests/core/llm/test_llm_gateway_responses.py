@@ -180,3 +180,33 @@ def test_importing_the_gateway_and_test_helpers_does_not_import_litellm():
         "assert 'litellm' not in sys.modules, 'litellm imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+async def test_stream_flags_are_the_gateways_own(llm_server, gateway, server_args):
+    llm_server.add("plain", "streamed")
+    response = await gateway.complete(MODEL, USER, stream=True, **server_args)
+    assert response.content == "plain"
+    events = [
+        e
+        async for e in gateway.stream(
+            MODEL, USER, stream_options={"include_usage": False}, **server_args
+        )
+    ]
+    assert events[-1].response.usage.total_tokens > 0  # usage is always asked for
+    assert llm_server.requests[1].body["stream_options"]["include_usage"] is True
+
+
+def test_connection_pool_caps_are_raised_even_if_litellm_was_imported_first():
+    code = (
+        "import os\n"
+        "for name in ('AIOHTTP_CONNECTOR_LIMIT', 'AIOHTTP_CONNECTOR_LIMIT_PER_HOST'):\n"
+        "    os.environ.pop(name, None)\n"
+        "os.environ['LITELLM_LOCAL_MODEL_COST_MAP'] = 'True'\n"
+        "import litellm\n"
+        "from litellm.llms.custom_httpx import http_handler as h\n"
+        "assert h.AIOHTTP_CONNECTOR_LIMIT_PER_HOST == 500, h.AIOHTTP_CONNECTOR_LIMIT_PER_HOST\n"
+        "from runner.llm.provider import CONNECTION_LIMIT, load_litellm\n"
+        "load_litellm()\n"
+        "assert h.AIOHTTP_CONNECTOR_LIMIT == h.AIOHTTP_CONNECTOR_LIMIT_PER_HOST == CONNECTION_LIMIT\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

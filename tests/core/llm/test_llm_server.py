@@ -218,3 +218,18 @@ async def test_separate_process_mode_prints_its_url_and_ends_with_stdin():
     finally:
         if process.poll() is None:
             process.kill()
+
+
+async def test_tool_call_faults_use_the_requests_tools():
+    tools = [{"type": "function", "function": {"name": "get_order", "parameters": {}}}]
+    plan = FaultPlan(schedule={0: "invalid_tool_arguments", 1: "unknown_tool"})
+    with LLMTestServer(["fine"], faults=plan) as server:
+        broken = json.loads((await post(server, {**BODY, "tools": tools}))[2])
+        unknown = json.loads((await post(server, {**BODY, "tools": tools}))[2])
+        assert content((await post(server))[2]) == "fine"
+        assert server.stats.faults == 2
+    (call,) = broken["choices"][0]["message"]["tool_calls"]
+    assert call["function"]["name"] == "get_order"
+    with pytest.raises(ValueError):
+        json.loads(call["function"]["arguments"])
+    assert unknown["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "no_such_tool"

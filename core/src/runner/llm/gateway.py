@@ -30,7 +30,8 @@ from runner.llm.streaming import StreamAssembler
 
 logger = logging.getLogger("runner.llm")
 T = TypeVar("T")
-_OWN_RETRY_ARGS = ("num_retries", "max_retries")
+# Arguments the gateway sets itself: its own retry layer, and streaming (``stream()`` decides).
+_OWN_ARGS = ("num_retries", "max_retries", "stream")
 
 
 @dataclass
@@ -87,7 +88,8 @@ class LLMGateway:
     ) -> LLMResponse:
         """One chat completion. ``llm_args`` go to litellm unchanged (``temperature``,
         ``api_base``, ``api_key``, ``seed``, ``reasoning_effort``, ...), except
-        ``num_retries``/``max_retries``, which are ignored: the gateway is the retry layer."""
+        ``num_retries``/``max_retries`` (the gateway is the retry layer) and ``stream`` (use
+        :meth:`stream`), which are ignored."""
         args = _request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
@@ -158,6 +160,8 @@ class LLMGateway:
         litellm = provider.load_litellm()
         started = time.perf_counter()
         assembler = StreamAssembler()
+        options = {**(args.get("stream_options") or {}), "include_usage": True}
+        stream_args = {**args, "stream_options": options}
 
         async def attempt() -> tuple[Any, Any]:
             stream = await litellm.acompletion(
@@ -165,10 +169,9 @@ class LLMGateway:
                 messages=messages,
                 timeout=call_timeout,
                 stream=True,
-                stream_options={"include_usage": True},
                 num_retries=0,
                 max_retries=0,
-                **args,
+                **stream_args,
             )
             iterator = stream.__aiter__()
             first = await _next_chunk(iterator, call_timeout)  # errors here are still retryable
@@ -304,7 +307,7 @@ def _request_args(
     response_format: Any,
     llm_args: dict[str, Any],
 ) -> dict[str, Any]:
-    args = {k: v for k, v in llm_args.items() if k not in _OWN_RETRY_ARGS}
+    args = {k: v for k, v in llm_args.items() if k not in _OWN_ARGS}
     for name, value in (
         ("tools", tools),
         ("tool_choice", tool_choice),

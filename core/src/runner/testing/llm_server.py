@@ -51,6 +51,11 @@ CREATED = 1_700_000_000  # fixed "created" timestamp: identical requests get ide
 class FaultPlan:
     """Faults injected regardless of the script.
 
+    Kinds: ``rate_limit`` (429 + Retry-After), ``server_error`` (500), ``timeout`` (hang for
+    ``hang`` seconds), ``malformed`` (a 200 that is not JSON), ``invalid_tool_arguments`` (a
+    call of the request's first tool with broken JSON), ``unknown_tool`` (a call of a tool
+    the request never offered).
+
     ``schedule`` maps a 0-based request number to a reply (or fault kind) for that request;
     otherwise each request fails with probability ``rate``, with a kind drawn from ``kinds``
     (seeded, so a run is reproducible). A faulted request does not consume a scripted reply: the
@@ -290,9 +295,9 @@ class LLMTestServer:
         plan = self.faults
         if index in plan.schedule:
             scheduled = plan.schedule[index]
-            return scheduled if isinstance(scheduled, Reply) else self._fault(scheduled)
+            return scheduled if isinstance(scheduled, Reply) else self._fault(scheduled, body)
         if plan.rate > 0 and self._random.random() < plan.rate:
-            return self._fault(self._random.choice(plan.kinds))
+            return self._fault(self._random.choice(plan.kinds), body)
         with self._lock:
             if self._script:
                 return self._script.popleft()
@@ -309,8 +314,12 @@ class LLMTestServer:
             "there is no responder or default."
         )
 
-    def _fault(self, kind: FaultKind) -> Reply:
-        return replies.fault(kind, retry_after=self.faults.retry_after, hang=self.faults.hang)
+    def _fault(self, kind: FaultKind, body: dict[str, Any]) -> Reply:
+        tools = body.get("tools") or [{}]
+        tool = (tools[0].get("function") or {}).get("name") or "lookup"
+        return replies.fault(
+            kind, retry_after=self.faults.retry_after, hang=self.faults.hang, tool=tool
+        )
 
     async def _answer(
         self, request: web.Request, body: dict[str, Any], reply: Reply, index: int

@@ -23,7 +23,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["rate_limit", "server_error", "timeout", "malformed"]
+FaultKind = Literal[
+    "rate_limit", "server_error", "timeout", "malformed", "invalid_tool_arguments", "unknown_tool"
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Reply:
     ``hang`` makes the server wait ``hang`` seconds before answering (a client timeout fault).
     ``malformed`` sends a 200 whose body is not valid JSON. ``latency`` overrides the server's
     latency for this reply. ``usage`` overrides the token counts the server would estimate.
+    ``fault`` marks a well-formed answer that is nonetheless an injected fault (a tool call
+    with broken arguments or an unknown tool), so the server counts it as one.
     """
 
     content: str | None = None
@@ -57,11 +61,12 @@ class Reply:
     malformed: bool = False
     latency: float | None = None
     usage: Mapping[str, int] | None = None
+    fault: bool = False
 
     @property
     def is_fault(self) -> bool:
-        """Whether this answer is an error/fault rather than a completion."""
-        return self.status != 200 or self.malformed or self.hang is not None
+        """Whether this answer is an error/fault rather than a normal completion."""
+        return self.fault or self.status != 200 or self.malformed or self.hang is not None
 
 
 def _arguments_text(arguments: Mapping[str, Any] | str) -> str:
@@ -166,8 +171,21 @@ def malformed() -> Reply:
     return Reply(malformed=True)
 
 
-def fault(kind: FaultKind, *, retry_after: float = 0.05, hang: float = 30.0) -> Reply:
-    """The reply for a fault kind named in a :class:`~runner.testing.llm_server.FaultPlan`."""
+def invalid_tool_arguments(name: str = "lookup") -> Reply:
+    """A call of tool ``name`` whose arguments are not valid JSON (a model glitch)."""
+    return Reply(tool_calls=(ScriptedToolCall(name, '{"query": "unterminated'),), fault=True)
+
+
+def unknown_tool() -> Reply:
+    """A call of a tool the request never offered (a hallucinated tool)."""
+    return Reply(tool_calls=(ScriptedToolCall("no_such_tool", "{}"),), fault=True)
+
+
+def fault(
+    kind: FaultKind, *, retry_after: float = 0.05, hang: float = 30.0, tool: str = "lookup"
+) -> Reply:
+    """The reply for a fault kind named in a :class:`~runner.testing.llm_server.FaultPlan`;
+    ``tool`` is the tool an ``invalid_tool_arguments`` fault calls."""
     if kind == "rate_limit":
         return rate_limit(retry_after)
     if kind == "server_error":
@@ -176,8 +194,13 @@ def fault(kind: FaultKind, *, retry_after: float = 0.05, hang: float = 30.0) -> 
         return timeout(hang)
     if kind == "malformed":
         return malformed()
+    if kind == "invalid_tool_arguments":
+        return invalid_tool_arguments(tool)
+    if kind == "unknown_tool":
+        return unknown_tool()
     raise ValueError(
-        f"unknown fault kind {kind!r}; use rate_limit, server_error, timeout or malformed"
+        f"unknown fault kind {kind!r}; use rate_limit, server_error, timeout, malformed, "
+        "invalid_tool_arguments or unknown_tool"
     )
 
 
