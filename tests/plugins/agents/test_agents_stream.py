@@ -94,6 +94,7 @@ async def test_a_streamed_run_with_a_tool_and_a_handoff(llm_server, run_config) 
     assert result.current_turn == 3 and len(result.raw_responses) == 3
     assert all(r.body.get("stream") for r in llm_server.requests)
     assert result.to_input_list()[-1]["content"] == result.final_output
+    assert [e async for e in result.stream_events()] == []  # a second iteration ends at once
 
 
 async def test_streamed_and_plain_runs_produce_the_same_conversation(

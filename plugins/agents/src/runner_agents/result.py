@@ -114,6 +114,8 @@ class RunResultStreaming(RunResultBase):
         if self._task is None:
             raise UserError("stream_events() needs a result from Runner.run_streamed().")
         while True:
+            if self.is_complete and self._queue.empty():
+                break  # a second iteration after the end: nothing more will come
             event = await self._queue.get()
             if event is _DONE:
                 break
