@@ -4,6 +4,7 @@ filters, strict mode, and the plugin options of the ``runner`` group."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,11 +21,25 @@ def register_agents(register):
 """
 
 
+COMMAND = '''
+import click
+from runner import hookimpl
+
+@hookimpl
+def register_commands(cli):
+    @cli.command("zz-greet")
+    def greet():
+        """Greet from a plugin."""
+        click.echo("greetings")
+'''
+
+
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli_plugins")
     (folder / "aa_local_plugin.py").write_text(GOOD)
     (folder / "broken_local_plugin.py").write_text("raise RuntimeError('broken on purpose')\n")
+    (folder / "cmd_local_plugin.py").write_text(COMMAND)
     return folder
 
 
@@ -157,3 +172,23 @@ def test_unknown_command_suggests_the_closest(modules: Path) -> None:
     out = runner(modules, "list-plugin", RUNNER_LOAD_PLUGINS="")
     assert out.returncode == 2
     assert "No such command 'list-plugin'. Did you mean 'list-plugins'?" in out.stderr
+
+
+def test_dash_p_before_help_shows_the_plugin_command(modules: Path) -> None:
+    out = runner(modules, "-p", "cmd_local_plugin", "--help", RUNNER_LOAD_PLUGINS="")
+    assert out.returncode == 0
+    assert re.search(r"^  zz-greet +Greet from a plugin\.$", out.stdout, re.MULTILINE)
+    assert "list-plugins" in out.stdout
+    ran = runner(modules, "-p", "cmd_local_plugin", "zz-greet", RUNNER_LOAD_PLUGINS="")
+    assert ran.returncode == 0 and ran.stdout == "greetings\n"
+    listed = runner(
+        modules, "-p", "cmd_local_plugin", "list-plugins", "--json", RUNNER_LOAD_PLUGINS=""
+    )
+    assert json.loads(listed.stdout)[0]["provides"] == {"commands": ["zz-greet"]}
+
+
+def test_strict_before_help_fails(modules: Path) -> None:
+    out = runner(modules, "--strict-plugins", "-p", "broken_local_plugin", "--help")
+    assert (
+        out.returncode == 1 and out.stdout == "" and out.stderr.startswith("Error: Plugins failed")
+    )

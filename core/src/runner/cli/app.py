@@ -104,12 +104,14 @@ def get_plugins(ctx: click.Context | None = None) -> Plugins:
     "plugin",
     multiple=True,
     metavar="MODULE",
+    is_eager=True,  # before --help, which lists plugin commands: `runner -p mod --help`
     help="Load a plugin module that is not packaged; -p no:NAME blocks a plugin.",
 )
 @click.option(
     "--strict-plugins",
     is_flag=True,
     default=False,
+    is_eager=True,
     help="Fail when any plugin fails to load (also RUNNER_STRICT_PLUGINS=1).",
 )
 @click.version_option(package_name="runner-core", prog_name="runner")
