@@ -1,0 +1,570 @@
+"""The airline agent's tools: τ²-bench's airline toolkit, call for call.
+
+Users bring τ²-bench task files and expect the same scores, so every tool here keeps τ²-bench's
+name, argument names and types, description (the docstrings below are the descriptions agents
+read), result (byte for byte once serialised), error messages, and effect on the database,
+including its quirks: the clock stands still at :data:`~runner_airline.models.NOW`; new
+reservations are numbered HATHAT, HATHAU, HATHAV and new certificates certificate_3221322 to
+certificate_3221324; cancelling refunds every payment but frees no seat; changing flights moves
+money but no seats; a one-stop search looks for the second leg of an overnight first leg on
+``2024-05-<day + 1>``. The checks each tool makes, and the order it makes them in, are
+τ²-bench's too, since the order decides which error an agent sees first.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from runner import ToolKit, tool
+
+from runner_airline import arithmetic
+from runner_airline.models import (
+    NOW,
+    AirportCode,
+    AirportInfo,
+    CabinClass,
+    Certificate,
+    DirectFlight,
+    Flight,
+    FlightDateStatus,
+    FlightDateStatusAvailable,
+    FlightDB,
+    FlightInfo,
+    FlightType,
+    Insurance,
+    Passenger,
+    Payment,
+    PaymentMethod,
+    Reservation,
+    ReservationFlight,
+    User,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Identifiers handed out to new reservations and certificates, in order (a task makes at most
+#: three of each).
+NEW_RESERVATION_IDS = ("HATHAT", "HATHAU", "HATHAV")
+NEW_CERTIFICATE_IDS = tuple(f"certificate_{n}" for n in (3221322, 3221323, 3221324))
+
+#: The airports the desk serves, in the order ``list_all_airports`` returns them.
+AIRPORTS: tuple[tuple[str, str], ...] = (
+    ("SFO", "San Francisco"), ("JFK", "New York"), ("LAX", "Los Angeles"), ("ORD", "Chicago"),
+    ("DFW", "Dallas"), ("DEN", "Denver"), ("SEA", "Seattle"), ("ATL", "Atlanta"),
+    ("MIA", "Miami"), ("BOS", "Boston"), ("PHX", "Phoenix"), ("IAH", "Houston"),
+    ("LAS", "Las Vegas"), ("MCO", "Orlando"), ("EWR", "Newark"), ("CLT", "Charlotte"),
+    ("MSP", "Minneapolis"), ("DTW", "Detroit"), ("PHL", "Philadelphia"), ("LGA", "LaGuardia"),
+)
+
+INSURANCE_PER_PASSENGER = 30
+PRICE_PER_EXTRA_BAG = 50
+
+
+def as_models(model: type[M], items: Any) -> Any:
+    """Parse a list of plain objects into ``model`` instances.
+
+    τ²-bench's rule, kept literally: the list is converted only when every item is a dict (as
+    it is whenever the call came from a model's JSON); an item that does not fit the model fails
+    with pydantic's own message. Anything else is returned untouched and fails where it is used.
+    """
+    if all(isinstance(item, dict) for item in items):
+        return [model(**item) for item in items]
+    return items
+
+
+class AirlineTools(ToolKit):
+    """All the tools for the airline domain."""
+
+    db: FlightDB
+
+    def call(self, name: str, arguments: dict[str, Any]) -> Any:
+        """Run a tool on its arguments exactly as sent, without validating or coercing them.
+
+        τ²-bench calls its airline tools this way, and the difference shows in scores: a
+        ``total_baggages`` of ``3.0`` is stored as ``3.0`` there (and the database check then
+        fails), where validation would have quietly made it ``3``. Missing or unexpected
+        arguments fail with Python's own message, as in τ²-bench. The tools' schemas are still
+        built from the type hints, and ``get_tool(name).validate(...)`` still checks arguments.
+        """
+        return self.get_tool(name).fn(**arguments)
+
+    # -- lookups (each failure names what was not found) -----------------------------------
+    def _get_user(self, user_id: str) -> User:
+        if user_id not in self.db.users:
+            raise ValueError(f"User {user_id} not found")
+        return self.db.users[user_id]
+
+    def _get_reservation(self, reservation_id: str) -> Reservation:
+        if reservation_id not in self.db.reservations:
+            raise ValueError(f"Reservation {reservation_id} not found")
+        return self.db.reservations[reservation_id]
+
+    def _get_flight(self, flight_number: str) -> Flight:
+        if flight_number not in self.db.flights:
+            raise ValueError(f"Flight {flight_number} not found")
+        return self.db.flights[flight_number]
+
+    def _get_flight_instance(self, flight_number: str, date: str) -> FlightDateStatus:
+        flight = self._get_flight(flight_number)
+        if date not in flight.dates:
+            raise ValueError(f"Flight {flight_number} not found on date {date}")
+        return flight.dates[date]
+
+    def _bookable_instance(self, flight_number: str, date: str, cabin: str, seats: int) -> FlightDateStatusAvailable:
+        """The flight on that date, if it can still be sold and has ``seats`` free in ``cabin``."""
+        instance = self._get_flight_instance(flight_number, date)
+        if not isinstance(instance, FlightDateStatusAvailable):
+            raise ValueError(f"Flight {flight_number} not available on date {date}")
+        if instance.available_seats[cabin] < seats:
+            raise ValueError(f"Not enough seats on flight {flight_number}")
+        return instance
+
+    def _new_reservation_id(self) -> str:
+        for reservation_id in NEW_RESERVATION_IDS:
+            if reservation_id not in self.db.reservations:
+                return reservation_id
+        raise ValueError("Too many reservations")
+
+    def _search_direct_flight(
+        self,
+        date: str,
+        origin: str | None = None,
+        destination: str | None = None,
+        leave_after: str | None = None,
+    ) -> list[DirectFlight]:
+        """Flights available on ``date``; ``leave_after`` compares departure times as text."""
+        found = []
+        for flight in self.db.flights.values():
+            instance = flight.dates.get(date)
+            if (
+                (origin is None or flight.origin == origin)
+                and (destination is None or flight.destination == destination)
+                and instance is not None
+                and instance.status == "available"
+                and (leave_after is None or flight.scheduled_departure_time_est >= leave_after)
+            ):
+                found.append(DirectFlight(
+                    flight_number=flight.flight_number,
+                    origin=flight.origin,
+                    destination=flight.destination,
+                    status="available",
+                    scheduled_departure_time_est=flight.scheduled_departure_time_est,
+                    scheduled_arrival_time_est=flight.scheduled_arrival_time_est,
+                    available_seats=instance.available_seats,
+                    prices=instance.prices,
+                ))
+        return found
+
+    def _charge_for_update(self, user: User, payment_id: str, total_price: int) -> Payment | None:
+        """Charge (or, when negative, refund) a change to one stored payment method.
+
+        Certificates are refused for changes; a gift card must cover the amount. Returns the
+        payment line to record, or None when nothing is owed either way.
+        """
+        if payment_id not in user.payment_methods:
+            raise ValueError("Payment method not found")
+        method = user.payment_methods[payment_id]
+        if method.source == "certificate":
+            raise ValueError("Certificate cannot be used to update reservation")
+        if method.source == "gift_card" and method.amount < total_price:
+            raise ValueError("Gift card balance is not enough")
+        if method.source == "gift_card":
+            method.amount -= total_price
+        return Payment(payment_id=payment_id, amount=total_price) if total_price != 0 else None
+
+    # -- tools, in τ²-bench's order (the order agents see them in) -------------------------
+    @tool(write=True)
+    def book_reservation(
+        self,
+        user_id: str,
+        origin: str,
+        destination: str,
+        flight_type: FlightType,
+        cabin: CabinClass,
+        flights: list[FlightInfo | dict],
+        passengers: list[Passenger | dict],
+        payment_methods: list[Payment | dict],
+        total_baggages: int,
+        nonfree_baggages: int,
+        insurance: Insurance,
+    ) -> Reservation:
+        """Book a reservation.
+
+        Args:
+            user_id: The ID of the user to book the reservation such as 'sara_doe_496'`.
+            origin: The IATA code for the origin city such as 'SFO'.
+            destination: The IATA code for the destination city such as 'JFK'.
+            flight_type: The type of flight such as 'one_way' or 'round_trip'.
+            cabin: The cabin class such as 'basic_economy', 'economy', or 'business'.
+            flights: An array of objects containing details about each piece of flight.
+            passengers: An array of objects containing details about each passenger.
+            payment_methods: An array of objects containing details about each payment method.
+            total_baggages: The total number of baggage items to book the reservation.
+            nonfree_baggages: The number of non-free baggage items to book the reservation.
+            insurance: Whether the reservation has insurance.
+        """
+        flights = as_models(FlightInfo, flights)
+        passengers = as_models(Passenger, passengers)
+        payments: list[Payment] = as_models(Payment, payment_methods)
+        user = self._get_user(user_id)
+        reservation = Reservation(
+            reservation_id=self._new_reservation_id(),
+            user_id=user_id,
+            origin=origin,
+            destination=destination,
+            flight_type=flight_type,
+            cabin=cabin,
+            flights=[],
+            passengers=deepcopy(passengers),
+            payment_history=deepcopy(payments),
+            created_at=NOW,
+            total_baggages=total_baggages,
+            nonfree_baggages=nonfree_baggages,
+            insurance=insurance,
+        )
+
+        seats = len(passengers)
+        total_price = 0
+        booked: list[FlightDateStatusAvailable] = []
+        for info in flights:
+            flight = self._get_flight(info.flight_number)
+            instance = self._bookable_instance(info.flight_number, info.date, cabin, seats)
+            price = instance.prices[cabin]
+            reservation.flights.append(ReservationFlight(
+                origin=flight.origin,
+                destination=flight.destination,
+                flight_number=info.flight_number,
+                date=info.date,
+                price=price,
+            ))
+            booked.append(instance)
+            total_price += price * seats
+        if insurance == "yes":
+            total_price += INSURANCE_PER_PASSENGER * seats
+        total_price += PRICE_PER_EXTRA_BAG * nonfree_baggages
+
+        self._check_payments(user, payments, total_price)
+        for payment in payments:  # everything checked: take the money
+            method = user.payment_methods[payment.payment_id]
+            if method.source == "gift_card":
+                method.amount -= payment.amount
+            elif method.source == "certificate":
+                user.payment_methods.pop(payment.payment_id)
+        for instance in booked:
+            instance.available_seats[cabin] -= seats
+        self.db.reservations[reservation.reservation_id] = reservation
+        self.db.users[user_id].reservations.append(reservation.reservation_id)
+        return reservation
+
+    @staticmethod
+    def _check_payments(user: User, payments: list[Payment], total_price: int) -> None:
+        """Every method is the user's, balances cover their share, and the shares add up."""
+        for payment in payments:
+            if payment.payment_id not in user.payment_methods:
+                raise ValueError(f"Payment method {payment.payment_id} not found")
+            method: PaymentMethod = user.payment_methods[payment.payment_id]
+            if method.source in ("gift_card", "certificate") and method.amount < payment.amount:
+                raise ValueError(f"Not enough balance in payment method {payment.payment_id}")
+        paid = sum(payment.amount for payment in payments)
+        if paid != total_price:
+            raise ValueError(
+                f"Payment amount does not add up, total price is {total_price}, but paid {paid}"
+            )
+
+    @tool
+    def calculate(self, expression: str) -> str:
+        """Calculate the result of a mathematical expression.
+
+        Args:
+            expression: The mathematical expression to calculate, such as '2 + 2'. The expression can contain numbers, operators (+, -, *, /), parentheses, and spaces.
+
+        Returns:
+            The result of the mathematical expression.
+
+        Raises:
+            ValueError: If the expression is invalid.
+        """
+        return arithmetic.calculate(expression)
+
+    @tool(write=True)
+    def cancel_reservation(self, reservation_id: str) -> Reservation:
+        """Cancel the whole reservation.
+
+        Args:
+            reservation_id: The reservation ID, such as 'ZFA04Y'.
+
+        Returns:
+            The updated reservation.
+
+        Raises:
+            ValueError: If the reservation is not found.
+        """
+        reservation = self._get_reservation(reservation_id)
+        refunds = [Payment(payment_id=p.payment_id, amount=-p.amount) for p in reservation.payment_history]
+        reservation.payment_history.extend(refunds)
+        reservation.status = "cancelled"
+        return reservation  # seats are not released: τ²-bench does not release them either
+
+    @tool
+    def get_reservation_details(self, reservation_id: str) -> Reservation:
+        """Get the details of a reservation.
+
+        Args:
+            reservation_id: The reservation ID, such as '8JX2WO'.
+
+        Returns:
+            The reservation details.
+
+        Raises:
+            ValueError: If the reservation is not found.
+        """
+        return self._get_reservation(reservation_id)
+
+    @tool
+    def get_user_details(self, user_id: str) -> User:
+        """Get the details of a user, including their reservations.
+
+        Args:
+            user_id: The user ID, such as 'sara_doe_496'.
+
+        Returns:
+            The user details.
+
+        Raises:
+            ValueError: If the user is not found.
+        """
+        return self._get_user(user_id)
+
+    @tool
+    def list_all_airports(self) -> AirportInfo:
+        """Returns a list of all available airports.
+
+        Returns:
+            A dictionary mapping IATA codes to AirportInfo objects.
+        """
+        return [AirportCode(iata=iata, city=city) for iata, city in AIRPORTS]
+
+    @tool
+    def search_direct_flight(self, origin: str, destination: str, date: str) -> list[DirectFlight]:
+        """Search for direct flights between two cities on a specific date.
+
+        Args:
+            origin: The origin city airport in three letters, such as 'JFK'.
+            destination: The destination city airport in three letters, such as 'LAX'.
+            date: The date of the flight in the format 'YYYY-MM-DD', such as '2024-01-01'.
+
+        Returns:
+            The direct flights between the two cities on the specific date.
+        """
+        return self._search_direct_flight(date=date, origin=origin, destination=destination)
+
+    @tool
+    def search_onestop_flight(
+        self, origin: str, destination: str, date: str
+    ) -> list[tuple[DirectFlight, DirectFlight]]:
+        """Search for one-stop flights between two cities on a specific date.
+
+        Args:
+            origin: The origin city airport in three letters, such as 'JFK'.
+            destination: The destination city airport in three letters, such as 'LAX'.
+            date: The date of the flight in the format 'YYYY-MM-DD', such as '2024-05-01'.
+
+        Returns:
+            A list of pairs of DirectFlight objects.
+        """
+        pairs: list[Any] = []
+        for first in self._search_direct_flight(date=date, origin=origin):
+            first.date = date
+            # τ²-bench's next-day rule: May only, day not zero-padded ("2024-05-6")
+            overnight = "+1" in first.scheduled_arrival_time_est
+            second_date = f"2024-05-{int(date[-2:]) + 1}" if overnight else date
+            for second in self._search_direct_flight(
+                date=second_date,
+                origin=first.destination,
+                destination=destination,
+                leave_after=first.scheduled_arrival_time_est,
+            ):
+                second.date = second_date
+                pairs.append([first, second])
+        return pairs
+
+    @tool(write=True)
+    def send_certificate(self, user_id: str, amount: int) -> str:
+        """Send a certificate to a user. Be careful!
+
+        Args:
+            user_id: The ID of the user to book the reservation, such as 'sara_doe_496'.
+            amount: The amount of the certificate to send.
+
+        Returns:
+            A message indicating the certificate was sent.
+
+        Raises:
+            ValueError: If the user is not found.
+        """
+        user = self._get_user(user_id)
+        for payment_id in NEW_CERTIFICATE_IDS:
+            if payment_id not in user.payment_methods:
+                user.payment_methods[payment_id] = Certificate(
+                    id=payment_id, amount=amount, source="certificate"
+                )
+                return f"Certificate {payment_id} added to user {user_id} with amount {amount}."
+        raise ValueError("Too many certificates")
+
+    @tool
+    def transfer_to_human_agents(self, summary: str) -> str:
+        """Transfer the user to a human agent, with a summary of the user's issue.
+
+        Only transfer if
+         -  the user explicitly asks for a human agent
+         -  given the policy and the available tools, you cannot solve the user's issue.
+
+        Args:
+            summary: A summary of the user's issue.
+
+        Returns:
+            A message indicating the user has been transferred to a human agent.
+        """
+        return "Transfer successful"
+
+    @tool(write=True)
+    def update_reservation_baggages(
+        self,
+        reservation_id: str,
+        total_baggages: int,
+        nonfree_baggages: int,
+        payment_id: str,
+    ) -> Reservation:
+        """Update the baggage information of a reservation.
+
+        Args:
+            reservation_id: The reservation ID, such as 'ZFA04Y'
+            total_baggages: The updated total number of baggage items included in the reservation.
+            nonfree_baggages: The updated number of non-free baggage items included in the reservation.
+            payment_id: The payment id stored in user profile, such as 'credit_card_7815826', 'gift_card_7815826', 'certificate_7815826'.
+
+        Returns:
+            The updated reservation.
+
+        Raises:
+            ValueError: If the reservation is not found.
+            ValueError: If the user is not found.
+            ValueError: If the payment method is not found.
+            ValueError: If the certificate cannot be used to update reservation.
+            ValueError: If the gift card balance is not enough.
+        """
+        reservation = self._get_reservation(reservation_id)
+        user = self._get_user(reservation.user_id)
+        extra_bags = max(0, nonfree_baggages - reservation.nonfree_baggages)
+        payment = self._charge_for_update(user, payment_id, PRICE_PER_EXTRA_BAG * extra_bags)
+        if payment is not None:
+            reservation.payment_history.append(payment)
+        reservation.total_baggages = total_baggages
+        reservation.nonfree_baggages = nonfree_baggages
+        return reservation
+
+    @tool(write=True)
+    def update_reservation_flights(
+        self,
+        reservation_id: str,
+        cabin: CabinClass,
+        flights: list[FlightInfo | dict],
+        payment_id: str,
+    ) -> Reservation:
+        """Update the flight information of a reservation.
+
+        Args:
+            reservation_id: The reservation ID, such as 'ZFA04Y'.
+            cabin: The cabin class of the reservation
+            flights: An array of objects containing details about each piece of flight in the ENTIRE new reservation. Even if the a flight segment is not changed, it should still be included in the array.
+            payment_id: The payment id stored in user profile, such as 'credit_card_7815826', 'gift_card_7815826', 'certificate_7815826'.
+
+        Returns:
+            The updated reservation.
+
+        Raises:
+            ValueError: If the reservation is not found.
+            ValueError: If the user is not found.
+            ValueError: If the payment method is not found.
+            ValueError: If the certificate cannot be used to update reservation.
+            ValueError: If the gift card balance is not enough.
+        """
+        flights = as_models(FlightInfo, flights)
+        reservation = self._get_reservation(reservation_id)
+        user = self._get_user(reservation.user_id)
+        seats = len(reservation.passengers)
+
+        total_price = 0
+        new_flights: list[ReservationFlight] = []
+        for info in flights:
+            kept = self._kept_flight(reservation, info, cabin)
+            if kept is None:  # a new segment, or the same one in another cabin: current price
+                flight = self._get_flight(info.flight_number)
+                instance = self._bookable_instance(info.flight_number, info.date, cabin, seats)
+                kept = ReservationFlight(
+                    flight_number=info.flight_number,
+                    date=info.date,
+                    price=instance.prices[cabin],
+                    origin=flight.origin,
+                    destination=flight.destination,
+                )
+            total_price += kept.price * seats
+            new_flights.append(kept)
+        total_price -= sum(f.price for f in reservation.flights) * seats  # what was paid already
+
+        payment = self._charge_for_update(user, payment_id, total_price)
+        if payment is not None:
+            reservation.payment_history.append(payment)
+        reservation.flights = new_flights
+        reservation.cabin = cabin
+        return reservation  # seat counts are left as they are, as in τ²-bench
+
+    @staticmethod
+    def _kept_flight(reservation: Reservation, info: FlightInfo, cabin: str) -> ReservationFlight | None:
+        """The reservation's own segment for that flight and date, if the cabin stays the same."""
+        for segment in reservation.flights:
+            if segment.flight_number == info.flight_number and segment.date == info.date and cabin == reservation.cabin:
+                return segment
+        return None
+
+    @tool(write=True)
+    def update_reservation_passengers(
+        self, reservation_id: str, passengers: list[Passenger | dict]
+    ) -> Reservation:
+        """Update the passenger information of a reservation.
+
+        Args:
+            reservation_id: The reservation ID, such as 'ZFA04Y'.
+            passengers: An array of objects containing details about each passenger.
+
+        Returns:
+            The updated reservation.
+
+        Raises:
+            ValueError: If the reservation is not found.
+            ValueError: If the number of passengers does not match.
+        """
+        passengers = as_models(Passenger, passengers)
+        reservation = self._get_reservation(reservation_id)
+        if len(passengers) != len(reservation.passengers):
+            raise ValueError("Number of passengers does not match")
+        reservation.passengers = deepcopy(passengers)
+        return reservation
+
+    @tool
+    def get_flight_status(self, flight_number: str, date: str) -> str:
+        """Get the status of a flight.
+
+        Args:
+            flight_number: The flight number.
+            date: The date of the flight.
+
+        Returns:
+            The status of the flight.
+
+        Raises:
+            ValueError: If the flight is not found.
+        """
+        return self._get_flight_instance(flight_number, date).status
