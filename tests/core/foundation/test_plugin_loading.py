@@ -397,3 +397,21 @@ def test_every_design_hook_is_specified() -> None:
         "runner_simulation_end",
         "runner_run_end",
     }
+
+
+def test_core_version_constant_matches_the_installed_metadata() -> None:
+    from importlib.metadata import version
+
+    import runner
+
+    assert runner.__version__ == version("runner-core")
+    assert Plugins().load().infos[0].version == version("runner-core")
+
+
+def test_dist_identity_from_the_folder_name_equals_the_metadata() -> None:
+    import importlib_metadata
+    from runner.plugins import _dist_identity, normalize
+
+    for ep in importlib_metadata.entry_points(group="runner"):
+        name, version = _dist_identity(ep.dist)
+        assert (name, version) == (normalize(ep.dist.name), ep.dist.version)
