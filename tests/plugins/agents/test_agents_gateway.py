@@ -101,3 +101,29 @@ async def test_a_cached_rerun_makes_no_http_call_and_returns_the_same_result(
     async for _ in streamed.stream_events():
         pass
     assert streamed.final_output == first.final_output and llm_server.stats.count == 3
+
+
+async def test_gateway_errors_pass_through_with_the_partial_run(llm_server) -> None:
+    from runner.errors import ContextWindowExceededError, InfrastructureError
+    from runner.llm import LLMError
+
+    gateway = LLMGateway(max_retries=1, timeout=10, backoff_base=0.01, backoff_max=0.02)
+    config = RunConfig(
+        gateway=gateway, model_settings=ModelSettings(extra_args=llm_server.litellm_kwargs())
+    )
+    llm_server.add(
+        reply.tool_calls([("lookup", {"order_id": "#1"})]),
+        reply.server_error(),
+        reply.server_error(),
+    )
+    with pytest.raises(LLMError) as info:
+        await Runner.run(support(), "#1", run_config=config)
+    assert isinstance(info.value, InfrastructureError)
+    partial = info.value.run_data  # type: ignore[attr-defined]
+    assert partial.usage.requests == 1 and len(partial.new_items) == 2
+    assert llm_server.stats.count == 3
+
+    llm_server.add(reply.context_overflow())
+    with pytest.raises(ContextWindowExceededError) as overflow:
+        await Runner.run(support(), "#2", run_config=config)
+    assert overflow.value.run_data.usage.requests == 0  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from runner_agents import (
     MaxTurnsExceeded,
     MessageOutputItem,
     ModelSettings,
+    ReasoningItem,
     RunConfig,
     RunContextWrapper,
     RunErrorHandlerResult,
@@ -387,6 +388,21 @@ async def test_tracing_records_spans_unless_disabled(llm_server, run_config) -> 
         gateway=run_config.gateway, model_settings=run_config.model_settings, tracing_disabled=True
     )
     assert (await Runner.run(agent, "go", context=Shop(), run_config=quiet)).trace.spans == []
+
+
+async def test_reasoning_is_an_item_and_goes_back_to_the_model(llm_server, run_config) -> None:
+    llm_server.add(
+        reply.tool_calls([("order_status", {"order_id": "#W1"})], reasoning="I should look it up."),
+        reply.text("Shipped.", reasoning="The tool said shipped."),
+    )
+    agent = Agent(name="Thinker", model=MODEL, tools=[order_status])
+    result = await Runner.run(agent, "status?", context=Shop(), run_config=run_config)
+    reasoning = [i for i in result.new_items if isinstance(i, ReasoningItem)]
+    assert [r.text for r in reasoning] == ["I should look it up.", "The tool said shipped."]
+    sent = llm_server.requests[1].body["messages"][-2]
+    assert sent["reasoning_content"] == "I should look it up." and sent["tool_calls"]
+    assert result.to_input_list()[1] == result.raw_responses[0].message
+    assert result.to_input_list()[-1] == result.raw_responses[1].message
 
 
 async def test_api_key_is_not_kept_in_results(llm_server, run_config) -> None:

@@ -197,3 +197,12 @@ def test_plugin_module_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_agents_that_hand_off_to_each_other_compare_and_hash_by_identity() -> None:
+    a = Agent(name="A", model="openai/x")
+    b = Agent(name="B", model="openai/x", handoffs=[a])
+    a.handoffs.append(b)
+    assert a != a.clone() and a == a
+    assert {a: 1, b: 2}[b] == 2
+    assert "A" in repr(a)

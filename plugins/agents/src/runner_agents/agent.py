@@ -24,7 +24,7 @@ Instructions = str | Callable[[RunContextWrapper[Any], "Agent[Any]"], "str | Awa
 ToolUseBehavior = Literal["run_llm_again", "stop_on_first_tool"] | list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class Agent(Generic[TContext]):
     """An LLM agent.
 
@@ -36,6 +36,9 @@ class Agent(Generic[TContext]):
     ``"stop_on_first_tool"`` (the first tool's output is the final output), or a list of tool
     names that end the run when called. ``reset_tool_choice`` clears a forcing ``tool_choice``
     after a tool was used, so a ``"required"`` setting cannot loop forever.
+
+    Agents compare and hash by identity: agents that hand off to each other form cycles, and
+    an agent is a thing with a name, not a value.
     """
 
     name: str
