@@ -27,7 +27,7 @@ from runner import build
 from runner.checkpoint import RunDirectory, ScanResult, config_diff, mask_argv, mask_secrets
 from runner.errors import ConfigError, RunnerError
 from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
-from runner.executor import WorkUnit, make_units, run_unit
+from runner.executor import WorkUnit, run_unit, unit_keys
 from runner.models.config import RESUME_IGNORED, RunConfig
 from runner.progress import Progress, make_progress
 
@@ -43,7 +43,7 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
     """What ``run_tasks`` / ``run_domain`` return."""
 
@@ -59,6 +59,13 @@ class RunResult:
     ran: int = 0
     interrupted: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:  # short: the records of a big run would take seconds to print
+        return (
+            f"RunResult(run_dir={str(self.run_dir)!r}, num_units={self.num_units}, "
+            f"results={len(self.records)}, resumed={self.resumed}, ran={self.ran}, "
+            f"interrupted={self.interrupted}, avg_reward={self.metrics.avg_reward})"
+        )
 
     @property
     def complete(self) -> bool:
@@ -139,7 +146,7 @@ def _run_json(
 def open_run(
     config: RunConfig,
     tasks: Sequence[Task],
-    units: Sequence[WorkUnit],
+    num_units: int,
     plugins: Plugins,
     argv: list[str],
     log: Log = _stderr,
@@ -167,7 +174,7 @@ def open_run(
                 f"results (line {shown}); their units run again."
             )
         return run_dir, scan
-    run_dir.write_run(_run_json(config, plugins, tasks, len(units), argv))
+    run_dir.write_run(_run_json(config, plugins, tasks, num_units, argv))
     return run_dir, ScanResult()
 
 
@@ -213,17 +220,24 @@ async def arun_tasks(
     if not tasks:
         raise ConfigError("No tasks to run: the task selection is empty.")
     build.check_names(config, plugins)
-    units = make_units(config, tasks)
+    keys = unit_keys(config, tasks)
+    task_by_id = {task.id: task for task in tasks}
+    if len(task_by_id) != len(tasks):
+        raise ConfigError("The task list holds the same task id twice; task ids must be unique.")
     executor = plugins.registry("executors").get(config.executor).obj(config)
-    _preflight(config, units[0], plugins)
-    run_dir, scan = open_run(config, tasks, units, plugins, sys.argv if argv is None else argv, log)
+    _preflight(config, WorkUnit(config, tasks[0], *keys[0][1:]), plugins)
+    run_dir, scan = open_run(
+        config, tasks, len(keys), plugins, sys.argv if argv is None else argv, log
+    )
 
-    unit_keys = {u.key for u in units}
-    done = scan.done() & unit_keys
-    latest: dict[Any, ResultRecord] = {k: r for k, r in scan.latest.items() if k in unit_keys}
-    pending = [u for u in units if u.key not in done]
+    latest = scan.latest  # the newest result of each unit seen so far (this run's and others)
+    pending = [
+        WorkUnit(config, task_by_id[task_id], trial, seed)
+        for task_id, trial, seed in keys
+        if (r := latest.get((task_id, trial, seed))) is None or r.is_infrastructure_error
+    ]
     progress = progress or make_progress(config.progress)
-    progress.start(len(units), latest.values())
+    progress.start(len(keys), (latest[k] for k in keys if k in latest))
     plugins.notify("runner_run_start", config=config, tasks=list(tasks))
 
     result = RunResult(
@@ -231,8 +245,8 @@ async def arun_tasks(
         run_dir=run_dir.path,
         metrics=Metrics(),
         records=[],
-        num_units=len(units),
-        resumed=len(done),
+        num_units=len(keys),
+        resumed=len(keys) - len(pending),
     )
 
     def on_result(run: SimulationRun) -> None:
@@ -253,8 +267,8 @@ async def arun_tasks(
     finally:
         writer.close()
         progress.close()
-        result.records = [latest[k] for k in (u.key for u in units) if k in latest]
-        result.metrics = compute_metrics(result.records, config.num_trials, len(units))
+        result.records = [latest[k] for k in keys if k in latest]
+        result.metrics = compute_metrics(result.records, config.num_trials, len(keys))
         run_dir.write_summary(_summary(result, run_dir))
     plugins.notify("runner_run_end", config=config, results=result.records, metrics=result.metrics)
     return result

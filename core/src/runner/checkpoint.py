@@ -20,6 +20,7 @@ import mmap
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,8 +58,9 @@ _HEAD_END = b',"reward_info":'
 _NUM = rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 #: A line exactly as :func:`result_line` writes it, up to the reward: the fast path of a resume
 #: (anything else falls back to ``json.loads``). Ids without escapes; ``usage`` nests one level.
-#: The first ``,"reward_info":`` after the head is the top-level one: quotes inside JSON strings
-#: are escaped, and ``usage`` is consumed by the head.
+#: The first ``,"reward_info":`` after the head is the top-level one: the head must be followed
+#: by one of the string fields (where quotes are escaped) or by ``reward_info`` itself, so a
+#: ``usage`` nested deeper than the pattern allows makes the line take the slow path.
 _LINE = re.compile(
     rb'^\{"id":"([^"\\\n]*)","task_id":"([^"\\\n]*)","trial":(\d+),'
     rb'"seed":(-?\d+|null),"termination_reason":"([a-z_]+)",'
@@ -68,6 +70,7 @@ _LINE = re.compile(
     rb'(?:,"user_cost":(' + _NUM + rb"))?"
     rb'(?:,"judge_cost":(' + _NUM + rb"))?"
     rb'(?:,"usage":(\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}))?'
+    rb'(?=,"(?:start_time|end_time|error|reward_info)":)'
     rb'[^\n]*?,"reward_info":(?:null|\{"reward":(' + _NUM + rb")[,}])",
     re.MULTILINE,
 )
@@ -196,11 +199,12 @@ def _name(raw: bytes) -> str:
 def _record(match: re.Match[bytes]) -> ResultRecord:
     id_, task, trial, seed, reason, duration, agent, user, judge, usage, reward = match.groups()
     prompt, completion = usage_tokens(json.loads(usage)) if usage is not None else (0, 0)
+    names = _names
     return ResultRecord(
-        _name(task),
+        names.get(task) or _name(task),
         int(trial),
         None if seed == b"null" else int(seed),
-        _name(reason),
+        names.get(reason) or _name(reason),
         None if reward is None else float(reward),
         float(duration),
         None if agent is None else float(agent),
@@ -342,11 +346,28 @@ def read_results(path: Path | str, latest_only: bool = True) -> list[SimulationR
 
 # -- appending -------------------------------------------------------------------------------
 class ResultsWriter:
-    """Appends results to ``results.jsonl``: one ``write`` per line, then ``fsync``."""
+    """Appends results to ``results.jsonl``: one ``write`` per line, every line fsynced.
 
-    def __init__(self, path: Path) -> None:
+    The ``write`` happens in the caller's thread, so once :meth:`append` returns the line is in
+    the operating system's cache and survives the process being killed. With
+    ``background_sync`` (what a run uses) the ``fsync`` that makes it survive a power cut runs
+    in a helper thread, a few milliseconds later, so that a slow disk never stalls the event
+    loop that drives the simulations; one ``fsync`` covers every line written before it, and
+    :meth:`close` waits for the last one. Without it, each append waits for its ``fsync``.
+    """
+
+    def __init__(self, path: Path, background_sync: bool = False) -> None:
         self.path = path
         self._fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._syncer: threading.Thread | None = None
+        self._dirty = threading.Event()
+        self._closing = False
+        self._sync_error: OSError | None = None
+        if background_sync:
+            self._syncer = threading.Thread(
+                target=self._sync_loop, name="runner-results-fsync", daemon=True
+            )
+            self._syncer.start()
 
     def append(self, run: SimulationRun) -> None:
         self.append_line(result_line(run))
@@ -354,16 +375,41 @@ class ResultsWriter:
     def append_line(self, data: bytes) -> None:
         if self._fd is None:
             raise RuntimeError(f"{self.path} is closed")
+        if self._sync_error is not None:
+            raise self._sync_error
         view = memoryview(data)
         while view:  # a regular file takes it in one call; a full disk may not
             written = os.write(self._fd, view)
             view = view[written:]
-        os.fsync(self._fd)
+        if self._syncer is None:
+            os.fsync(self._fd)
+        else:
+            self._dirty.set()
+
+    def _sync_loop(self) -> None:
+        while True:
+            self._dirty.wait()
+            self._dirty.clear()
+            fd = self._fd
+            if fd is not None:
+                try:
+                    os.fsync(fd)
+                except OSError as exc:  # reported by the next append or by close
+                    self._sync_error = exc
+            if self._closing and not self._dirty.is_set():
+                return
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._fd is None:
+            return
+        if self._syncer is not None:
+            self._closing = True
+            self._dirty.set()
+            self._syncer.join()
+        os.close(self._fd)
+        self._fd = None
+        if self._sync_error is not None:
+            raise self._sync_error
 
     def __enter__(self) -> ResultsWriter:
         return self
@@ -447,9 +493,9 @@ class RunDirectory:
     def scan(self, repair: bool = False) -> ScanResult:
         return scan_results(self.results_file, repair=repair)
 
-    def writer(self) -> ResultsWriter:
+    def writer(self, background_sync: bool = True) -> ResultsWriter:
         self.path.mkdir(parents=True, exist_ok=True)
-        return ResultsWriter(self.results_file)
+        return ResultsWriter(self.results_file, background_sync=background_sync)
 
 
 # -- comparing configurations ---------------------------------------------------------------

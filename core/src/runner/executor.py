@@ -80,14 +80,22 @@ class WorkUnit:
         )
 
 
-def make_units(config: RunConfig, tasks: Sequence[Task]) -> list[WorkUnit]:
-    """Every unit of a run, trial-major (all tasks of trial 0, then of trial 1, ...), so that a
-    run stopped early has full trials for as many tasks as possible."""
+def unit_keys(config: RunConfig, tasks: Sequence[Task]) -> list[tuple[str, int, int]]:
+    """``(task_id, trial, seed)`` of every unit of a run, trial-major (all tasks of trial 0,
+    then of trial 1, ...), so that a run stopped early has full trials for as many tasks as
+    possible."""
+    seed = config.seed
     return [
-        WorkUnit(config, task, trial, derive_seed(config.seed, task.id, trial))
+        (task.id, trial, derive_seed(seed, task.id, trial))
         for trial in range(config.num_trials)
         for task in tasks
     ]
+
+
+def make_units(config: RunConfig, tasks: Sequence[Task]) -> list[WorkUnit]:
+    """Every unit of a run, in the order of :func:`unit_keys`."""
+    by_id = {task.id: task for task in tasks}
+    return [WorkUnit(config, by_id[t], trial, seed) for t, trial, seed in unit_keys(config, tasks)]
 
 
 #: Called by an executor with each finished result, on the event loop of ``Executor.run``.

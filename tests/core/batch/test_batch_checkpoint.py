@@ -203,3 +203,26 @@ def test_config_diff_lists_changed_fields():
         {"num_trials": 3, "agent_options": {"a": 2}, "seed": 1},
     )
     assert diff == ["agent_options.a: 1 (stored) -> 2 (now)", "num_trials: 2 (stored) -> 3 (now)"]
+
+
+def test_background_sync_writer_writes_every_line_and_stops(tmp_path):
+    path = tmp_path / "results.jsonl"
+    writer = ResultsWriter(path, background_sync=True)
+    for i in range(50):
+        writer.append(make_run(f"t{i}"))
+    syncer = writer._syncer
+    writer.close()
+    assert syncer is not None and not syncer.is_alive()
+    assert [json.loads(x)["task_id"] for x in path.read_text().splitlines()] == [
+        f"t{i}" for i in range(50)
+    ]
+    with pytest.raises(RuntimeError):
+        writer.append(make_run())
+
+
+def test_nested_reward_info_key_falls_back_to_full_parse():
+    run = make_run().model_copy(
+        update={"usage": {"agent": {"prompt_tokens": 1, "reward_info": {"reward": 9}}}}
+    )
+    rec = parse_record(result_line(run))
+    assert rec.reward == 1.0 and rec.prompt_tokens == 1

@@ -220,11 +220,6 @@ def mean_ci95(values: list[float]) -> tuple[float | None, float | None, float | 
     return mean, mean - half, mean + half
 
 
-def _total(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
-
-
 def _percentile(sorted_values: list[float], q: float) -> float | None:
     if not sorted_values:
         return None
@@ -297,48 +292,61 @@ def compute_metrics(
     """Metrics of ``records`` (one per unit: pass the newest result of each unit).
 
     ``num_trials`` caps k of pass^k; ``expected`` (the run's number of units) fills ``missing``.
+    One pass over the records: a resumed run computes this over every result it holds.
     """
-    records = list(records)
-    scored = [r for r in records if not r.is_infrastructure_error]
-    rewards = [r.reward if r.reward is not None else 0.0 for r in scored]
-    mean, low, high = mean_ci95(rewards)
+    rewards: list[float] = []
+    durations: list[float] = []
     outcomes: dict[str, list[bool]] = {}
-    for r in scored:
-        outcomes.setdefault(r.task_id, []).append(is_success(r.reward))
-    durations = sorted(r.duration for r in records)
-    cost = {
-        "agent": _total(r.agent_cost for r in records),
-        "user": _total(r.user_cost for r in records),
-        "judge": _total(r.judge_cost for r in records),
-    }
+    reasons: Counter[str] = Counter()
+    costs: dict[str, list[float]] = {"agent": [], "user": [], "judge": []}
+    tasks: set[str] = set()
+    prompt = completion = successes = infra = 0
+    for r in records:
+        tasks.add(r.task_id)
+        reasons[r.termination_reason] += 1
+        durations.append(r.duration)
+        prompt += r.prompt_tokens
+        completion += r.completion_tokens
+        if r.agent_cost is not None:
+            costs["agent"].append(r.agent_cost)
+        if r.user_cost is not None:
+            costs["user"].append(r.user_cost)
+        if r.judge_cost is not None:
+            costs["judge"].append(r.judge_cost)
+        if r.termination_reason == INFRASTRUCTURE_ERROR:
+            infra += 1
+            continue
+        reward = 0.0 if r.reward is None else r.reward
+        rewards.append(reward)
+        ok = abs(reward - 1.0) <= SUCCESS_TOLERANCE
+        successes += ok
+        outcomes.setdefault(r.task_id, []).append(ok)
+    count = len(durations)
+    mean, low, high = mean_ci95(rewards)
+    cost: dict[str, float | None] = {k: (sum(v) if v else None) for k, v in costs.items()}
     known = [c for c in cost.values() if c is not None]
     total_cost = sum(known) if known else None
     cost["total"] = total_cost
-    prompt = sum(r.prompt_tokens for r in records)
-    completion = sum(r.completion_tokens for r in records)
+    durations.sort()
     return Metrics(
-        num_results=len(records),
-        num_scored=len(scored),
-        num_tasks=len({r.task_id for r in records}),
-        infrastructure_errors=len(records) - len(scored),
+        num_results=count,
+        num_scored=len(rewards),
+        num_tasks=len(tasks),
+        infrastructure_errors=infra,
         avg_reward=mean,
-        avg_reward_ci95=None if low is None else (low, high),  # type: ignore[arg-type]
-        success_rate=(sum(map(is_success, (r.reward for r in scored))) / len(scored))
-        if scored
-        else None,
+        avg_reward_ci95=None if low is None or high is None else (low, high),
+        success_rate=successes / len(rewards) if rewards else None,
         pass_hat_k=pass_hat_ks(outcomes, num_trials),
-        termination_reasons=dict(Counter(r.termination_reason for r in records).most_common()),
+        termination_reasons=dict(reasons.most_common()),
         cost=cost,
-        avg_cost_per_simulation=None
-        if total_cost is None or not records
-        else total_cost / len(records),
+        avg_cost_per_simulation=None if total_cost is None or not count else total_cost / count,
         tokens={"prompt": prompt, "completion": completion, "total": prompt + completion},
         duration={
             "total": sum(durations),
-            "mean": sum(durations) / len(durations) if durations else None,
+            "mean": sum(durations) / count if count else None,
             "p50": _percentile(durations, 0.5),
             "p95": _percentile(durations, 0.95),
             "max": durations[-1] if durations else None,
         },
-        missing=None if expected is None else max(0, expected - len(records)),
+        missing=None if expected is None else max(0, expected - count),
     )
