@@ -206,3 +206,13 @@ def test_agents_that_hand_off_to_each_other_compare_and_hash_by_identity() -> No
     assert a != a.clone() and a == a
     assert {a: 1, b: 2}[b] == 2
     assert "A" in repr(a)
+
+
+async def test_a_tool_named_like_a_handoff_is_a_user_error() -> None:
+    @function_tool(name_override="transfer_to_b")
+    def clash() -> str:
+        return ""
+
+    agent = Agent(name="A", model="openai/x", tools=[clash], handoffs=[Agent(name="B")])
+    with pytest.raises(UserError, match="two tools or handoffs named 'transfer_to_b'"):
+        await Runner.run(agent, "hi")
