@@ -1,1 +1,28 @@
-"""Entry point of runner-users (hook implementations)."""
+"""Entry point of runner-users (``[project.entry-points.runner] users``).
+
+Registers ``user_simulator``, the LLM user (see ``docs/llm-participants.md``). Loaded by every
+``runner`` command, so it imports nothing heavy: the factory imports its module when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from runner import hookimpl
+
+
+def _user_simulator(ctx: Any) -> Any:
+    from runner_users.simulator import build_user_simulator
+
+    return build_user_simulator(ctx)
+
+
+@hookimpl
+def register_users(register: Callable[..., None]) -> None:
+    register(
+        "user_simulator",
+        _user_simulator,
+        "LLM user playing the task's persona and instructions (--user-llm, --user-llm-args, "
+        "--user-option prompt=PATH)",
+    )
