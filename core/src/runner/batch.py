@@ -236,6 +236,12 @@ async def arun_tasks(
         for task_id, trial, seed in keys
         if (r := latest.get((task_id, trial, seed))) is None or r.is_infrastructure_error
     ]
+    if not config.judge_llm and pending:
+        from runner.evaluation.judge import judge_warning
+
+        warning = judge_warning(tasks)
+        if warning:
+            log(f"warning: {warning}")
     progress = progress or make_progress(config.progress)
     progress.start(len(keys), (latest[k] for k in keys if k in latest))
     plugins.notify("runner_run_start", config=config, tasks=list(tasks))

@@ -15,6 +15,14 @@ def _money(value: float | None) -> str:
     return "-" if value is None else f"${value:.4f}"
 
 
+def shown_ks(ks: list[int]) -> list[int]:
+    """The k of pass^k worth a row: 1..4, the powers of two, and the largest (summary.json has
+    all of them)."""
+    if not ks:
+        return []
+    return [k for k in ks if k <= 4 or k & (k - 1) == 0 or k == ks[-1]]
+
+
 def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
     """A two-column table: figure, value."""
     from rich.table import Table
@@ -33,8 +41,8 @@ def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
         low, high = metrics.avg_reward_ci95
         reward += f"  (95% CI {low:.3f} .. {high:.3f})"
     table.add_row("average reward", reward)
-    for k, value in sorted(metrics.pass_hat_k.items()):
-        table.add_row(f"pass^{k}", _num(value))
+    for k in shown_ks(sorted(metrics.pass_hat_k)):
+        table.add_row(f"pass^{k}", _num(metrics.pass_hat_k[k]))
     reasons = ", ".join(f"{name} {count}" for name, count in metrics.termination_reasons.items())
     table.add_row("termination", reasons or "-")
     infra = str(metrics.infrastructure_errors)
