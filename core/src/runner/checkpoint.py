@@ -58,9 +58,8 @@ _HEAD_END = b',"reward_info":'
 _NUM = rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 #: A line exactly as :func:`result_line` writes it, up to the reward: the fast path of a resume
 #: (anything else falls back to ``json.loads``). Ids without escapes; ``usage`` nests one level.
-#: The first ``,"reward_info":`` after the head is the top-level one: the head must be followed
-#: by one of the string fields (where quotes are escaped) or by ``reward_info`` itself, so a
-#: ``usage`` nested deeper than the pattern allows makes the line take the slow path.
+#: Every head field is matched in turn, so a ``usage`` nested deeper than the pattern allows (or
+#: any other layout) makes the line take the slow path.
 _LINE = re.compile(
     rb'^\{"id":"([^"\\\n]*)","task_id":"([^"\\\n]*)","trial":(\d+),'
     rb'"seed":(-?\d+|null),"termination_reason":"([a-z_]+)",'
@@ -70,8 +69,9 @@ _LINE = re.compile(
     rb'(?:,"user_cost":(' + _NUM + rb"))?"
     rb'(?:,"judge_cost":(' + _NUM + rb"))?"
     rb'(?:,"usage":(\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}))?'
-    rb'(?=,"(?:start_time|end_time|error|reward_info)":)'
-    rb'[^\n]*?,"reward_info":(?:null|\{"reward":(' + _NUM + rb")[,}])",
+    rb'(?:,"start_time":"[^"\\\n]*")?(?:,"end_time":"[^"\\\n]*")?'
+    rb'(?:,"error":"(?:[^"\\\n]|\\.)*")?'
+    rb',"reward_info":(?:null|\{"reward":(' + _NUM + rb")[,}])",
     re.MULTILINE,
 )
 
