@@ -13,7 +13,7 @@ from typing import Any
 from runner.evaluation.judge import NLJudge
 from runner.evaluation.reward import aevaluate_simulation
 from runner.models.simulation import SimulationRun, TerminationReason
-from runner.orchestrator.half_duplex import describe_error
+from runner.orchestrator.half_duplex import access_refused, describe_error
 
 
 async def run_simulation(orchestrator: Any, *, environment_factory: Callable[[], Any],
@@ -22,15 +22,36 @@ async def run_simulation(orchestrator: Any, *, environment_factory: Callable[[],
 
     Whatever way the conversation ended, the run comes back with ``reward_info`` (see
     ``docs/evaluation.md`` for how each ending is scored). A failure of the ``judge`` turns the
-    run into an ``infrastructure_error`` (not scored; the batch layer retries it).
+    run into an ``infrastructure_error`` (not scored; the batch layer retries it), except a
+    refused access (bad API key, unknown model), which stops the run as a ``ConfigError``.
+    What the judge's calls cost is recorded as ``judge_cost`` and ``usage["judge"]``.
     """
     run = await orchestrator.run()
+    spent = _judge_spending(judge)
     try:
         run.reward_info = await aevaluate_simulation(run, orchestrator.task, environment_factory, judge)
     except Exception as exc:
         if judge is None:
             raise
+        refused = access_refused("judge", exc)
+        if refused is not None:
+            raise refused from exc
         run.termination_reason = TerminationReason.INFRASTRUCTURE_ERROR
         run.error = f"judge: {describe_error(exc)}"
         run.reward_info = await aevaluate_simulation(run, orchestrator.task, environment_factory)
+    if judge is not None:
+        _record_judge(run, judge, spent)
     return run
+
+
+def _judge_spending(judge: Any) -> tuple[float, dict[str, Any]]:
+    """The judge's running totals (``cost``, ``usage``) before this simulation's calls."""
+    return float(getattr(judge, "cost", 0.0) or 0.0), dict(getattr(judge, "usage", None) or {})
+
+
+def _record_judge(run: SimulationRun, judge: Any, before: tuple[float, dict[str, Any]]) -> None:
+    cost, usage = _judge_spending(judge)
+    run.judge_cost = cost - before[0]
+    spent = {k: v - before[1].get(k, 0) for k, v in usage.items() if isinstance(v, (int, float))}
+    if any(spent.values()):
+        run.usage = {**(run.usage or {}), "judge": spent}

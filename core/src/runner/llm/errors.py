@@ -56,6 +56,11 @@ _CONTEXT_PATTERNS = re.compile(
     r"prompt is too long|input is too long|reduce the length of the messages",
     re.IGNORECASE,
 )
+# litellm reports a missing API key as a 500 before any request is sent: not worth retrying.
+_MISSING_KEY = re.compile(
+    r"missing credentials|api_key client option must be set|no api key|api key (?:is )?missing",
+    re.IGNORECASE,
+)
 _SECRET_PATTERNS = (
     (
         re.compile(
@@ -112,6 +117,9 @@ def classify(exc: BaseException, secrets: tuple[str, ...] = ()) -> Failure:
         status in (400, 413, 422) and _CONTEXT_PATTERNS.search(str(exc))
     ):
         return Failure("context", message, status)
+    if _MISSING_KEY.search(str(exc)):
+        detail = _without_prefixes(str(exc)) or repr(exc)
+        return Failure("request", scrub(f"no API key: {detail}", secrets), 401)
     if status == 429:
         return Failure("retry", message, status, _retry_after(exc))
     if status is not None and (status >= 500 or status == 408):

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from runner.constants import GREETING
+from runner.errors import RunnerError
 from runner.models.messages import AssistantMessage, MultiToolMessage, ToolMessage, UserMessage
 from runner.models.simulation import SimulationRun, TerminationReason
 from runner.orchestrator.half_duplex import (
@@ -100,6 +101,8 @@ class FullDuplexOrchestrator:
                     await self._conversation()
         except ParticipantFailure as failure:
             self.termination_reason, self.error = failure.reason, failure.error
+        except RunnerError:  # a configuration every simulation would repeat: stop the run
+            raise
         except TimeoutError as exc:
             if timer is not None and timer.expired():
                 self.termination_reason = TerminationReason.TIMEOUT

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from runner.constants import GREETING
-from runner.errors import ContextWindowExceededError, InfrastructureError
+from runner.errors import ConfigError, ContextWindowExceededError, InfrastructureError, RunnerError
 from runner.models.messages import (
     AssistantMessage,
     MultiToolMessage,
@@ -34,6 +34,10 @@ from runner.models.simulation import SimulationRun, TerminationReason
 AGENT, USER, ENV = "agent", "user", "env"
 _REQUESTOR = {AGENT: "assistant", USER: "user"}
 _ERROR_REASON = {AGENT: TerminationReason.AGENT_ERROR, USER: TerminationReason.USER_ERROR}
+#: HTTP statuses of a refused LLM request that every simulation would repeat (bad key, no access,
+#: unknown model or endpoint): the run stops with a ConfigError instead of scoring each failure.
+ACCESS_REFUSED = frozenset({401, 403, 404})
+_LLM_FLAG = {AGENT: "--agent-llm", USER: "--user-llm", "judge": "--judge-llm"}
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{6,}|(?i:api[_-]?key)\s*[=:]\s*\S+|Bearer\s+\S+)")
 
 
@@ -52,6 +56,25 @@ def describe_error(exc: BaseException, limit: int = 500) -> str:
     text = _SECRET.sub("[redacted]", text)
     line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def access_refused(side: str, exc: BaseException) -> ConfigError | None:
+    """A :class:`ConfigError` for an LLM request the provider refused for a reason every
+    simulation would repeat (HTTP 401, 403, 404: bad API key, no access, unknown model or
+    endpoint), else None. ``side``: ``agent``, ``user`` or ``judge``."""
+    from runner.llm.errors import LLMRequestError
+
+    if not isinstance(exc, LLMRequestError) or exc.status_code not in ACCESS_REFUSED:
+        return None
+    flag = _LLM_FLAG.get(side, "--agent-llm")
+    return ConfigError(
+        f"The {side}'s LLM refused the request: {describe_error(exc).rstrip('.')}. Every "
+        "simulation would "
+        f"fail the same way, so the run stopped. Check the model name ({flag}), its endpoint "
+        f"and API key ({flag}-args api_base / api_key, or the provider's environment variable "
+        "such as OPENAI_API_KEY). Finished simulations are saved: run the same command again "
+        "to resume."
+    )
 
 
 def now() -> str:
@@ -91,6 +114,9 @@ class HalfDuplexOrchestrator:
         self.max_errors = max_errors
         self.timeout = timeout
         self.options = options
+        #: Solo mode: no user; the agent works alone (``solo=True`` option, or an agent class
+        #: with ``solo = True`` such as ``llm_solo_agent``).
+        self.solo = _flag(options.get("solo", getattr(agent, "solo", False)))
         self.messages: list[Any] = []
         self.step_count = 0
         self.num_errors = 0
@@ -114,6 +140,8 @@ class HalfDuplexOrchestrator:
         except ParticipantFailure as failure:
             self.termination_reason = failure.reason
             self.error = failure.error
+        except RunnerError:  # a configuration every simulation would repeat: stop the run
+            raise
         except TimeoutError as exc:
             if timer is not None and timer.expired():
                 self.termination_reason = TerminationReason.TIMEOUT
@@ -137,6 +165,11 @@ class HalfDuplexOrchestrator:
                 message = results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
                 sender, receiver = ENV, sender
             elif receiver == USER:
+                if self.solo:
+                    self.termination_reason = TerminationReason.AGENT_ERROR
+                    self.error = ("agent: sent a message without tool calls in solo mode, "
+                                  "where there is no user to read it")
+                    break
                 self._user_state, reply = await self._generate(
                     user_call, message, self._user_state, USER, UserMessage)
                 self._append(reply)
@@ -176,8 +209,8 @@ class HalfDuplexOrchestrator:
                 _ERROR_REASON[side],
                 f"The {side} returned {type(reply).__name__}, not {expected.__name__}.",
             )
-        if reply.tool_calls:
-            _own_calls(reply, _REQUESTOR[side])
+        if reply.tool_calls and not (self.solo and side == AGENT):
+            _own_calls(reply, _REQUESTOR[side])  # (a solo agent may call user-side tools)
         return state, reply
 
     def _execute(self, calls: list[ToolCall], requestor: str) -> list[ToolMessage]:
@@ -206,6 +239,9 @@ class HalfDuplexOrchestrator:
         history = list(initial.message_history or []) if initial is not None else []
         self._seed(self.agent, AGENT)
         self._seed(self.user, USER)
+        if not history and self.solo:  # no greeting: the agent starts, from its ticket
+            self._agent_state = self._init_state(self.agent, AGENT, None)
+            return USER, AGENT, None
         if not history:
             greeting = AssistantMessage(content=GREETING, cost=0.0)
             self._user_state = self._init_state(self.user, USER, None)
@@ -325,7 +361,10 @@ def _caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable[tuple
     return in_thread
 
 
-def _failure(side: str, exc: BaseException) -> ParticipantFailure:
+def _failure(side: str, exc: BaseException) -> ParticipantFailure | ConfigError:
+    refused = access_refused(side, exc)
+    if refused is not None:
+        return refused
     if isinstance(exc, InfrastructureError):
         reason = TerminationReason.INFRASTRUCTURE_ERROR
     elif isinstance(exc, ContextWindowExceededError):
@@ -333,6 +372,12 @@ def _failure(side: str, exc: BaseException) -> ParticipantFailure:
     else:
         reason = _ERROR_REASON[side]
     return ParticipantFailure(reason, f"{side}: {describe_error(exc)}")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def _is_stop(participant: Any, message: Any, side: str) -> bool:
