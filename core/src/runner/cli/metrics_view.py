@@ -59,7 +59,8 @@ def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
     table.add_row(
         "tokens",
         f"{tokens.get('total', 0):,} (prompt {tokens.get('prompt', 0):,}, "
-        f"completion {tokens.get('completion', 0):,})",
+        f"completion {tokens.get('completion', 0):,})"
+        + "".join(f"; {side} {n:,}" for side, n in metrics.tokens_by_side.items()),
     )
     d = metrics.duration
     table.add_row(

@@ -80,6 +80,8 @@ class ResultRecord:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     id: str = ""
+    #: Total tokens per participant (``agent``, ``user``, ``judge``) when ``usage`` is split.
+    side_tokens: dict[str, int] | None = None
 
     @property
     def key(self) -> tuple[str, int, int | None]:
@@ -114,6 +116,7 @@ class ResultRecord:
             prompt_tokens=prompt,
             completion_tokens=completion,
             id=str(data.get("id") or ""),
+            side_tokens=tokens_by_side(data.get("usage")),
         )
 
     @classmethod
@@ -134,6 +137,7 @@ class ResultRecord:
             prompt_tokens=prompt,
             completion_tokens=completion,
             id=run.id,
+            side_tokens=tokens_by_side(run.usage),
         )
 
 
@@ -153,6 +157,23 @@ def usage_tokens(usage: Any) -> tuple[int, int]:
             prompt += int(part.get("prompt_tokens") or 0)
             completion += int(part.get("completion_tokens") or 0)
     return prompt, completion
+
+
+_SIDES = {"agent": 0, "user": 1, "judge": 2}
+
+
+def tokens_by_side(usage: Any) -> dict[str, int] | None:
+    """Total tokens of each participant of a usage split by side (None for a flat one)."""
+    if not isinstance(usage, dict) or "prompt_tokens" in usage or "completion_tokens" in usage:
+        return None
+    sides = {}
+    for side, part in usage.items():
+        if isinstance(part, dict):
+            total = part.get("total_tokens")
+            if not isinstance(total, (int, float)) or isinstance(total, bool):
+                total = (part.get("prompt_tokens") or 0) + (part.get("completion_tokens") or 0)
+            sides[side] = int(total)
+    return sides or None
 
 
 def is_success(reward: float | None) -> bool:
@@ -243,6 +264,8 @@ class Metrics:
     cost: dict[str, float | None] = field(default_factory=dict)
     avg_cost_per_simulation: float | None = None
     tokens: dict[str, int] = field(default_factory=dict)
+    #: Total tokens per participant (``agent``, ``user``, ``judge``), over results that split them.
+    tokens_by_side: dict[str, int] = field(default_factory=dict)
     duration: dict[str, float | None] = field(default_factory=dict)
     #: Units of the run that have no result yet (a partial or interrupted run).
     missing: int | None = None
@@ -262,6 +285,7 @@ class Metrics:
             "cost": self.cost,
             "avg_cost_per_simulation": self.avg_cost_per_simulation,
             "tokens": self.tokens,
+            "tokens_by_side": self.tokens_by_side,
             "duration": self.duration,
         }
 
@@ -282,6 +306,7 @@ class Metrics:
             cost=dict(data.get("cost") or {}),
             avg_cost_per_simulation=data.get("avg_cost_per_simulation"),
             tokens=dict(data.get("tokens") or {}),
+            tokens_by_side=dict(data.get("tokens_by_side") or {}),
             duration=dict(data.get("duration") or {}),
         )
 
@@ -301,12 +326,16 @@ def compute_metrics(
     costs: dict[str, list[float]] = {"agent": [], "user": [], "judge": []}
     tasks: set[str] = set()
     prompt = completion = successes = infra = 0
+    sides: dict[str, int] = {}
     for r in records:
         tasks.add(r.task_id)
         reasons[r.termination_reason] += 1
         durations.append(r.duration)
         prompt += r.prompt_tokens
         completion += r.completion_tokens
+        if r.side_tokens:
+            for side, value in r.side_tokens.items():
+                sides[side] = sides.get(side, 0) + value
         if r.agent_cost is not None:
             costs["agent"].append(r.agent_cost)
         if r.user_cost is not None:
@@ -341,6 +370,7 @@ def compute_metrics(
         cost=cost,
         avg_cost_per_simulation=None if total_cost is None or not count else total_cost / count,
         tokens={"prompt": prompt, "completion": completion, "total": prompt + completion},
+        tokens_by_side=dict(sorted(sides.items(), key=lambda kv: (_SIDES.get(kv[0], 3), kv[0]))),
         duration={
             "total": sum(durations),
             "mean": sum(durations) / count if count else None,
