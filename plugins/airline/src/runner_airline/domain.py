@@ -54,3 +54,15 @@ class AirlineDomain(DataDomain):
                 "RUNNER_AIRLINE_DATA_DIR) to use the plugin's own data."
             )
         return super().base_db()
+
+    def copy_db(self, db: DB) -> DB:
+        """A private copy of the pristine database for one environment.
+
+        Validating a cached plain dump is about twice as fast as pydantic's deep copy, and it
+        shares nothing with the dump (pydantic builds new containers). Any other database is
+        deep-copied.
+        """
+        if db is not self.base_db():
+            return super().copy_db(db)
+        dump = self._cached("db_dump", db.model_dump)
+        return type(db).model_validate(dump)
