@@ -213,15 +213,9 @@ def build_judge(config: RunConfig, task: Task | None = None, plugins: Plugins | 
     """The NL judge for ``--judge-llm`` (``None`` without one: NL checks are then skipped)."""
     if not config.judge_llm:
         return None
-    try:
-        from runner.llm.judge import LLMJudge  # type: ignore[import-not-found]
-    except ImportError:
-        raise ConfigError(
-            f"--judge-llm {config.judge_llm!r}: this installation has no LLM judge "
-            "(runner.llm.judge). Drop --judge-llm; NL assertions are then reported as not "
-            "evaluated."
-        ) from None
-    return LLMJudge(config.judge_llm, dict(config.judge_llm_args))
+    from runner.evaluation.judge import make_judge
+
+    return make_judge(config.judge_llm, dict(config.judge_llm_args))
 
 
 def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:

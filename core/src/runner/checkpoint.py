@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner.errors import RunnerError
-from runner.evaluation.metrics import ResultRecord, usage_tokens
+from runner.evaluation.metrics import ResultRecord, tokens_by_side, usage_tokens
 
 if TYPE_CHECKING:
     from runner.models.simulation import SimulationRun
@@ -198,7 +198,8 @@ def _name(raw: bytes) -> str:
 
 def _record(match: re.Match[bytes]) -> ResultRecord:
     id_, task, trial, seed, reason, duration, agent, user, judge, usage, reward = match.groups()
-    prompt, completion = usage_tokens(json.loads(usage)) if usage is not None else (0, 0)
+    parsed = json.loads(usage) if usage is not None else None
+    prompt, completion = usage_tokens(parsed)
     names = _names
     return ResultRecord(
         names.get(task) or _name(task),
@@ -213,6 +214,7 @@ def _record(match: re.Match[bytes]) -> ResultRecord:
         prompt,
         completion,
         id_.decode(),
+        tokens_by_side(parsed),
     )
 
 

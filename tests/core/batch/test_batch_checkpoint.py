@@ -35,7 +35,7 @@ def make_run(task="t1", trial=0, seed=7, reason="user_stop", reward=1.0, **kw):
         termination_reason=reason,
         duration=1.5,
         agent_cost=0.1,
-        usage={"prompt_tokens": 5, "completion_tokens": 2},
+        usage={"agent": {"prompt_tokens": 5, "completion_tokens": 2}, "judge": {"total_tokens": 3}},
         reward_info=None if reward is None else RewardInfo(reward=reward),
         messages=[
             AssistantMessage(content="hi"),
@@ -77,6 +77,7 @@ def test_fast_parse_equals_full_parse_and_falls_back():
     run = make_run(info={"nested": {"messages": [1, 2]}})
     line = result_line(run)
     fast = parse_record(line)
+    assert fast == parse_record(json.dumps(json.loads(line)).encode() + b"\n")  # slow path
     assert (fast.task_id, fast.trial, fast.seed, fast.termination_reason, fast.reward) == (
         "t1",
         0,
