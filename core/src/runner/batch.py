@@ -191,7 +191,15 @@ def _preflight(config: RunConfig, unit: WorkUnit, plugins: Plugins) -> None:
         pass
 
 
-def _summary(run: RunResult, run_dir: RunDirectory) -> dict[str, Any]:
+def _io_error(path: Path, exc: OSError) -> RunnerError:
+    return RunnerError(
+        f"Cannot write the run directory {path}: {exc.strerror or exc}"
+        f"{f' ({exc.filename})' if exc.filename else ''}. Check that --output-dir is writable "
+        "and that the disk has space; finished results are kept, so the same command resumes."
+    )
+
+
+def _summary(run: RunResult) -> dict[str, Any]:
     return {
         "run_name": run.config.run_name,
         "updated": datetime.now().isoformat(),
@@ -226,9 +234,13 @@ async def arun_tasks(
         raise ConfigError("The task list holds the same task id twice; task ids must be unique.")
     executor = plugins.registry("executors").get(config.executor).obj(config)
     _preflight(config, WorkUnit(config, tasks[0], *keys[0][1:]), plugins)
-    run_dir, scan = open_run(
-        config, tasks, len(keys), plugins, sys.argv if argv is None else argv, log
-    )
+    try:
+        run_dir, scan = open_run(
+            config, tasks, len(keys), plugins, sys.argv if argv is None else argv, log
+        )
+        writer = run_dir.writer()
+    except OSError as exc:
+        raise _io_error(run_directory(config).path, exc) from None
 
     latest = scan.latest  # the newest result of each unit seen so far (this run's and others)
     pending = [
@@ -263,19 +275,23 @@ async def arun_tasks(
         progress.advance(record)
         plugins.notify("runner_simulation_end", config=config, result=run)
 
-    writer = run_dir.writer()
     try:
         if pending:
             await executor.run(pending, plugins, on_result)
     except (asyncio.CancelledError, KeyboardInterrupt):
         result.interrupted = True
         raise
+    except OSError as exc:  # a full disk, a folder removed under our feet
+        raise _io_error(run_dir.path, exc) from None
     finally:
-        writer.close()
         progress.close()
         result.records = [latest[k] for k in keys if k in latest]
         result.metrics = compute_metrics(result.records, config.num_trials, len(keys))
-        run_dir.write_summary(_summary(result, run_dir))
+        try:
+            writer.close()
+            run_dir.write_summary(_summary(result))
+        except OSError as exc:
+            log(f"warning: {_io_error(run_dir.path, exc)}")
     plugins.notify("runner_run_end", config=config, results=result.records, metrics=result.metrics)
     return result
 

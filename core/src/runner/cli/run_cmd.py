@@ -352,12 +352,13 @@ def run(as_json: bool, **params: Any) -> None:
 def _interrupted(config: Any, run_dir: Any, modules: tuple[str, ...]) -> None:
     from runner.checkpoint import RunDirectory
 
-    summary = RunDirectory(run_dir).read_summary() or {}
-    metrics = summary.get("metrics") or {}
-    done = metrics.get("num_results", "?")
-    total = summary.get("num_units", "?")
-    click.echo(
-        f"\nInterrupted. {done} of {total} simulations are finished and saved in {run_dir}.\n"
-        f"Resume with:\n  {resume_command(config, modules)}",
-        err=True,
-    )
+    summary = RunDirectory(run_dir).read_summary()
+    if summary is None:
+        saved = "Interrupted before any simulation finished."
+    else:
+        done = (summary.get("metrics") or {}).get("num_results", 0)
+        saved = (
+            f"Interrupted. {done} of {summary.get('num_units', '?')} simulations are "
+            f"finished and saved in {run_dir}."
+        )
+    click.echo(f"\n{saved}\nResume with:\n  {resume_command(config, modules)}", err=True)
