@@ -125,3 +125,10 @@ async def test_fifty_calls_under_twenty_percent_faults_all_complete(server_args)
         assert server.stats.count == 50 + faults  # ... and each failure cost exactly one retry
         assert sum(r.attempts - 1 for r in responses) == faults
         assert {r.status for r in server.requests if r.fault} >= {429, 500}
+
+
+async def test_an_answer_without_choices_is_retried(llm_server, gateway, server_args):
+    empty = {"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    llm_server.add(reply.raw(empty), "second try")
+    response = await gateway.complete(MODEL, USER, **server_args)
+    assert response.content == "second try" and response.attempts == 2

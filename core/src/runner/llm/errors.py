@@ -50,6 +50,10 @@ class LLMRequestError(Exception):
         self.status_code = status_code
 
 
+class EmptyResponseError(Exception):
+    """Internal: the provider answered 200 without any choice (a provider glitch; retried)."""
+
+
 RETRY_AFTER_MAX = 300.0  # seconds; a longer Retry-After is treated as this
 _CONTEXT_PATTERNS = re.compile(
     r"context[_ ]length[_ ]exceeded|maximum context length|context window|too many tokens|"
@@ -124,7 +128,7 @@ def classify(exc: BaseException, secrets: tuple[str, ...] = ()) -> Failure:
         return Failure("retry", message, status, _retry_after(exc))
     if status is not None and (status >= 500 or status == 408):
         return Failure("retry", message, status, _retry_after(exc))
-    if _is_transport_error(exc):
+    if isinstance(exc, EmptyResponseError) or _is_transport_error(exc):
         return Failure("retry", message, status)
     return Failure("request", message, status)
 

@@ -24,7 +24,13 @@ from typing import Any, TypeVar
 
 from runner.llm import provider
 from runner.llm.cache import ResponseCache, cache_key
-from runner.llm.errors import Failure, RetryableFailure, classify, final_error
+from runner.llm.errors import (
+    EmptyResponseError,
+    Failure,
+    RetryableFailure,
+    classify,
+    final_error,
+)
 from runner.llm.response import LLMResponse, StreamEvent, Usage, build_response
 from runner.llm.streaming import StreamAssembler
 
@@ -101,7 +107,7 @@ class LLMGateway:
         started = time.perf_counter()
 
         async def attempt() -> Any:
-            return await litellm.acompletion(
+            raw = await litellm.acompletion(
                 model=model,
                 messages=messages,
                 timeout=call_timeout,
@@ -109,6 +115,9 @@ class LLMGateway:
                 max_retries=0,
                 **args,
             )
+            if not getattr(raw, "choices", None):
+                raise EmptyResponseError("the provider answered without any choice")
+            return raw
 
         raw, attempts = await self._with_retries(attempt, model, secrets, call_timeout)
         parts = provider.response_parts(raw)

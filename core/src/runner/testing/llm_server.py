@@ -324,6 +324,8 @@ class LLMTestServer:
     async def _answer(
         self, request: web.Request, body: dict[str, Any], reply: Reply, index: int
     ) -> web.StreamResponse:
+        if reply.raw is not None:
+            return web.json_response(dict(reply.raw), status=reply.status)
         if reply.status != 200:
             return _error_response(reply, _bearer(request))
         if reply.malformed:

@@ -46,6 +46,7 @@ class Reply:
     ``hang`` makes the server wait ``hang`` seconds before answering (a client timeout fault).
     ``malformed`` sends a 200 whose body is not valid JSON. ``latency`` overrides the server's
     latency for this reply. ``usage`` overrides the token counts the server would estimate.
+    ``raw`` is a JSON body sent verbatim with ``status`` (for shapes no helper builds).
     ``fault`` marks a well-formed answer that is nonetheless an injected fault (a tool call
     with broken arguments or an unknown tool), so the server counts it as one.
     """
@@ -62,6 +63,7 @@ class Reply:
     latency: float | None = None
     usage: Mapping[str, int] | None = None
     fault: bool = False
+    raw: Mapping[str, Any] | None = None
 
     @property
     def is_fault(self) -> bool:
@@ -169,6 +171,11 @@ def timeout(seconds: float = 30.0) -> Reply:
 def malformed() -> Reply:
     """A 200 whose body is not valid JSON."""
     return Reply(malformed=True)
+
+
+def raw(body: Mapping[str, Any], status: int = 200, *, fault: bool = False) -> Reply:
+    """Send ``body`` as the JSON answer, verbatim (e.g. a completion without choices)."""
+    return Reply(raw=dict(body), status=status, fault=fault)
 
 
 def invalid_tool_arguments(name: str = "lookup") -> Reply:
