@@ -123,11 +123,20 @@ class Executor(Protocol):
 
 # -- one unit ---------------------------------------------------------------------------------
 def failed_run(unit: WorkUnit, reason: str, error: str) -> SimulationRun:
-    """The result of a unit that produced no conversation (build failure, crash)."""
-    from runner.models.simulation import SimulationRun, TerminationReason
+    """The result of a unit that produced no conversation (build failure, crash), scored like
+    any premature ending: reward 0 (an infrastructure error is marked not scored)."""
+    from runner.models.simulation import RewardInfo, SimulationRun, TerminationReason
 
     stamp = datetime.now().isoformat()
+    if reason == "infrastructure_error":
+        info = {
+            "not_scored": True,
+            "note": "Not scored: the simulation ended with an infrastructure error.",
+        }
+    else:
+        info = {"note": f"The simulation could not run ({reason}); nothing was checked."}
     return SimulationRun(
+        reward_info=RewardInfo(reward=0.0, info=info),
         id=uuid.uuid4().hex,
         task_id=unit.task.id,
         trial=unit.trial,

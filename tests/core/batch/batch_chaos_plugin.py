@@ -94,6 +94,7 @@ class ChaosUser(HalfDuplexUser):
 @hookimpl
 def register_agents(register: Callable[..., None]) -> None:
     register("bt_chaos", ChaosAgent, "replay, except on the tasks of AGENT_MODES")
+    register("bt_broken", _broken, "an agent factory that raises")
     register("bt_slow", _slow, "replay with a delay per message (option delay=SECONDS)")
 
 
@@ -104,6 +105,11 @@ def _slow(ctx: Any) -> ChaosAgent:
     return agent
 
 
+def _broken(ctx: Any) -> Any:
+    raise RuntimeError("factory exploded")
+
+
 @hookimpl
 def register_users(register: Callable[..., None]) -> None:
     register("bt_chaos", ChaosUser, "scripted, except on the tasks of USER_MODES")
+    register("bt_broken", _broken, "a user factory that raises")

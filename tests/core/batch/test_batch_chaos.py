@@ -220,3 +220,19 @@ async def test_local_executor_cancel_keeps_finished_and_cancels_in_flight():
         await task
     assert [u.trial for u in got] == [0]
     assert sorted(cancelled) == [1, 2]  # the two in flight; units 3 and 4 never started
+
+
+@pytest.mark.parametrize("side, reason", [("agent", "agent_error"), ("user", "user_error")])
+async def test_a_factory_that_raises_ends_its_unit_not_the_run(
+    tmp_path, batch_plugins, chaos_state, side, reason
+):
+    parts = {"agent": "replay", "user": "scripted", side: "bt_broken"}
+    config = chaos_config(tmp_path, num_tasks=3, **parts)
+    result = await arun_domain(config, plugins=batch_plugins, progress=NullProgress())
+    runs = lines(tmp_path / "chaos" / "results.jsonl")
+    assert len(runs) == 3 and result.ran == 3
+    for run in runs:
+        assert run["termination_reason"] == reason
+        assert run["reward_info"]["reward"] == 0.0
+        assert f"{side} failed" in run["error"] and "factory exploded" in run["error"]
+    assert result.metrics.avg_reward == 0.0
