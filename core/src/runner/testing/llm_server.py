@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import inspect
 import json
 import random
@@ -40,11 +39,11 @@ from typing import Any
 from aiohttp import web
 
 from runner.testing import replies
+from runner.testing.completions import completion_body, stream_chunks
 from runner.testing.replies import FaultKind, Reply
 
 Responder = Callable[[dict[str, Any]], Any]
 MAX_HANG_SECONDS = 120.0
-CREATED = 1_700_000_000  # fixed "created" timestamp: identical requests get identical bodies
 
 
 @dataclass(frozen=True)
@@ -334,7 +333,7 @@ class LLMTestServer:
                 text='{"id": "chatcmpl-broken", "choices": [',
                 content_type="application/json",
             )
-        completion = _completion(body, reply, index)
+        completion = completion_body(body, reply, index)
         if not body.get("stream"):
             return web.json_response(completion)
         return await _stream(request, body, completion)
@@ -363,95 +362,6 @@ def _error_response(reply: Reply, api_key: str) -> web.Response:
     return web.json_response({"error": error}, status=reply.status, headers=dict(reply.headers))
 
 
-def _call_id(body: dict[str, Any], call: Any, position: int) -> str:
-    """Same request and reply, same id (so results replay identically); else a different one."""
-    seed = json.dumps([body.get("messages"), call.name, call.arguments, position], sort_keys=True)
-    return "call_" + hashlib.sha256(seed.encode()).hexdigest()[:24]
-
-
-def _estimate_tokens(text: str) -> int:
-    return max(1, len(text) // 4)
-
-
-def _completion(body: dict[str, Any], reply: Reply, index: int) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
-    if reply.reasoning is not None:
-        message["reasoning_content"] = reply.reasoning
-    if reply.tool_calls:
-        message["tool_calls"] = [
-            {
-                "id": call.id or _call_id(body, call, i),
-                "type": "function",
-                "function": {"name": call.name, "arguments": call.arguments},
-            }
-            for i, call in enumerate(reply.tool_calls)
-        ]
-    finish = reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
-    generated = (
-        (reply.content or "")
-        + (reply.reasoning or "")
-        + "".join(c.name + c.arguments for c in reply.tool_calls)
-    )
-    prompt_tokens = _estimate_tokens(json.dumps(body.get("messages", []), sort_keys=True))
-    completion_tokens = _estimate_tokens(generated)
-    usage = {
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "total_tokens": prompt_tokens + completion_tokens,
-    }
-    usage.update(reply.usage or {})
-    if "total_tokens" not in (reply.usage or {}):
-        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-    return {
-        "id": f"chatcmpl-test-{index}",
-        "object": "chat.completion",
-        "created": CREATED,
-        "model": body.get("model", "test"),
-        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
-        "usage": usage,
-    }
-
-
-def _pieces(text: str, size: int) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
-
-
-def _stream_chunks(body: dict[str, Any], completion: dict[str, Any]) -> list[dict[str, Any]]:
-    """The chunks OpenAI would send for ``completion``: role, reasoning, text, tool-call deltas,
-    the finish reason, then (when asked with ``stream_options.include_usage``) the usage."""
-    choice = completion["choices"][0]
-    message = choice["message"]
-    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-    if message.get("reasoning_content"):
-        deltas += [{"reasoning_content": p} for p in _pieces(message["reasoning_content"], 12)]
-    if message.get("content"):
-        deltas += [{"content": p} for p in _pieces(message["content"], 12)]
-    for i, call in enumerate(message.get("tool_calls", [])):
-        head = {
-            "index": i,
-            "id": call["id"],
-            "type": "function",
-            "function": {"name": call["function"]["name"], "arguments": ""},
-        }
-        deltas.append({"tool_calls": [head]})
-        deltas += [
-            {"tool_calls": [{"index": i, "function": {"arguments": p}}]}
-            for p in _pieces(call["function"]["arguments"], 16)
-        ]
-    chunks = [{"index": 0, "delta": d, "finish_reason": None} for d in deltas]
-    chunks.append({"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]})
-    envelope = {
-        "id": completion["id"],
-        "object": "chat.completion.chunk",
-        "created": CREATED,
-        "model": completion["model"],
-    }
-    out = [{**envelope, "choices": [c]} for c in chunks]
-    if (body.get("stream_options") or {}).get("include_usage"):
-        out.append({**envelope, "choices": [], "usage": completion["usage"]})
-    return out
-
-
 async def _stream(
     request: web.Request, body: dict[str, Any], completion: dict[str, Any]
 ) -> web.StreamResponse:
@@ -459,7 +369,7 @@ async def _stream(
         status=200, headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
     await response.prepare(request)
-    for chunk in _stream_chunks(body, completion):
+    for chunk in stream_chunks(body, completion):
         await response.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
     await response.write(b"data: [DONE]\n\n")
     await response.write_eof()
