@@ -196,6 +196,7 @@ async def test_stream_flags_are_the_gateways_own(llm_server, gateway, server_arg
     assert llm_server.requests[1].body["stream_options"]["include_usage"] is True
 
 
+@pytest.mark.slow  # imports litellm in a fresh interpreter (seconds)
 def test_connection_pool_caps_are_raised_even_if_litellm_was_imported_first():
     code = (
         "import os\n"

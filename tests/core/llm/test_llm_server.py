@@ -88,7 +88,7 @@ async def test_latency_fixed_and_per_request():
 
 
 async def test_peak_in_flight_counts_concurrent_requests():
-    with LLMTestServer(default="ok", latency=0.3) as server:
+    with LLMTestServer(default="ok", latency=1.0) as server:
         await asyncio.gather(*(post(server) for _ in range(20)))
         stats = server.stats
     assert stats.count == 20 and stats.peak_in_flight == 20 and stats.in_flight == 0
