@@ -183,7 +183,11 @@ class LLMGateway:
                 **stream_args,
             )
             iterator = stream.__aiter__()
-            first = await _next_chunk(iterator, call_timeout)  # errors here are still retryable
+            try:  # errors up to the first chunk are still retryable
+                first = await _next_chunk(iterator, call_timeout)
+            except BaseException:
+                await _close(iterator)  # release the connection before the next attempt
+                raise
             return iterator, first
 
         (iterator, chunk), attempts = await self._with_retries(
