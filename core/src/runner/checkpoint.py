@@ -146,27 +146,9 @@ def result_line(run: SimulationRun) -> bytes:
     if isinstance(reward_info, dict):  # reward first: a resume reads it without parsing the rest
         reward_info = {"reward": reward_info.pop("reward", None), **reward_info}
     out["reward_info"] = reward_info
-    out["messages"] = _with_roles(data.pop("messages", []), run.messages)
+    out["messages"] = data.pop("messages", [])
     out.update(data)
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def _with_roles(dumped: list[Any], messages: list[Any]) -> list[Any]:
-    """Put back the ``role`` of each message: it is a default, so ``exclude_unset`` drops it,
-    but readers (and τ²-bench) need it to tell message kinds apart."""
-    out = []
-    for item, message in zip(dumped, messages, strict=False):
-        if isinstance(item, dict) and "role" not in item:
-            item = {"role": getattr(message, "role", None), **item}
-        inner = getattr(message, "tool_messages", None)
-        if (
-            inner is not None
-            and isinstance(item, dict)
-            and isinstance(item.get("tool_messages"), list)
-        ):
-            item["tool_messages"] = _with_roles(item["tool_messages"], inner)
-        out.append(item)
-    return out
 
 
 def parse_record(line: bytes) -> ResultRecord:

@@ -26,6 +26,11 @@ class _MessageBase(Model):
     turn_idx: int | None = None
     timestamp: str | None = None
 
+    def model_post_init(self, context: Any, /) -> None:
+        # ``role`` has a default, but readers (and τ²-bench) need it in every dump to tell
+        # message kinds apart, so it always counts as set.
+        self.__pydantic_fields_set__.add("role")
+
 
 class SystemMessage(_MessageBase):
     role: Literal["system"] = "system"
@@ -78,6 +83,9 @@ class MultiToolMessage(Model):
     tool_messages: list[ToolMessage]
     turn_idx: int | None = None
     timestamp: str | None = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.add("role")
 
     @property
     def content(self) -> str:
