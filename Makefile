@@ -19,7 +19,7 @@ $(CURDIR)/.tools/bin/uv:
 sync: .venv/.synced
 
 demo: sync
-	$(RUN) runner run --domain mock --agent replay --user scripted --num-trials 2 --output-dir runs
+	$(RUN) runner run --domain mock --agent replay --user scripted --num-trials 2 --run-name demo
 
 test: sync
 	$(RUN) pytest $(PYTEST_ARGS)
