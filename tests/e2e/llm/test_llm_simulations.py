@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import API_KEY, llm_command, oracle, run_cli
+from llm_e2e_helpers import API_KEY, llm_command, oracle, run_cli
 from runner.testing import FaultPlan, LLMTestServer
 
 pytestmark = pytest.mark.slow
