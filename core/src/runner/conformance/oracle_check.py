@@ -1,0 +1,140 @@
+"""Conformance: the replay oracle with the scripted user scores 1.0 on every non-LLM check.
+
+Each task is simulated by the built-in ``replay`` agent and ``scripted`` user with the
+half-duplex orchestrator, and scored without an NL judge. A correct domain passes every DB,
+action, communicate and env-assertion check of every task. The evidence of a failing task is
+each failing check's own evidence (hashes, the closest call, the assertion and its error).
+
+A task whose env assertions fail on its *own expected state* (its initial state plus its
+expected actions) cannot be passed by any oracle: its data contradict themselves, not the
+domain's code (two of τ²-bench's mock tasks are like that, and τ²-bench scores their gold
+trajectories 0 too). When that is all that fails, the check warns and lists those tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from runner.conformance import FAIL, PASS, WARN, Subject, describe
+
+
+def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
+    tasks = subject.tasks()
+    subject.domain.environment()  # a domain that cannot build one fails here, once
+    failures: list[dict[str, Any]] = []
+    inconsistent: list[dict[str, Any]] = []
+    failing_calls: list[dict[str, Any]] = []
+    results = asyncio.run(_simulate_all(subject.domain, tasks))
+    for task, outcome in zip(tasks, results, strict=True):
+        if isinstance(outcome, list):
+            failures.append({"task_id": task.id, "failed_checks": outcome})
+            continue
+        calls = _failed_expected_calls(outcome, task)
+        if calls:
+            failing_calls.append({"task_id": task.id, "failing_expected_actions": calls})
+        problems = _failed_checks(outcome)
+        if not problems:
+            continue
+        entry = {"task_id": task.id, "failed_checks": problems}
+        if _only_contradicted_assertions(problems, task, subject.domain):
+            entry["note"] = ("its env assertions fail on its own expected state (initial state "
+                             "+ expected actions): the task data contradict themselves")
+            inconsistent.append(entry)
+        else:
+            failures.append(entry)
+    passed = len(tasks) - len(failures) - len(inconsistent)
+    summary = f"{passed} of {len(tasks)} tasks score 1.0"
+    notes = []
+    if inconsistent:
+        ids = ", ".join(e["task_id"] for e in inconsistent)
+        notes.append(f"{len(inconsistent)} contradict themselves ({ids})")
+    if failing_calls:
+        notes.append(f"{len(failing_calls)} have expected actions that return an error")
+    if failures:
+        return FAIL, summary + f"; {len(failures)} fail", failures + inconsistent + failing_calls
+    if notes:
+        return WARN, summary + "; " + "; ".join(notes), inconsistent + failing_calls
+    return PASS, summary, []
+
+
+async def _simulate_all(domain: Any, tasks: list[Any]) -> list[Any]:
+    return [await _simulate(domain, task) for task in tasks]
+
+
+async def _simulate(domain: Any, task: Any) -> Any:
+    """The scored run of the oracle on ``task``, or a list with what went wrong."""
+    from runner.builtins.replay import ReplayAgent
+    from runner.builtins.scripted import ScriptedUser
+    from runner.orchestrator.half_duplex import HalfDuplexOrchestrator
+    from runner.simulation import run_simulation
+
+    try:
+        orchestrator = HalfDuplexOrchestrator(
+            environment=domain.environment(), agent=ReplayAgent(task), user=ScriptedUser(task),
+            task=task, seed=0, max_steps=4 * len(task.expected_actions()) + 20, max_errors=1000,
+            timeout=None)
+        return await run_simulation(orchestrator, environment_factory=domain.environment)
+    except Exception as exc:
+        return [{"check": "simulation", "error": describe(exc)}]
+
+
+def _failed_checks(run: Any) -> list[dict[str, Any]]:
+    """Every non-LLM check the oracle's run failed, with its evidence."""
+    reason = getattr(run.termination_reason, "value", run.termination_reason)
+    if reason not in ("user_stop", "agent_stop"):
+        return [{"check": "termination", "termination_reason": reason, "error": run.error}]
+    info = run.reward_info
+    out: list[dict[str, Any]] = []
+    db = info.db_check
+    if db is not None and not db.db_match:
+        out.append({"check": "db", **db.model_dump(mode="json", exclude={"db_match", "db_reward"})})
+    for c in info.action_checks or []:
+        if not c.action_match:
+            out.append({"check": "action", "action": c.action.name,
+                        "arguments": c.action.arguments, "requestor": c.action.requestor,
+                        "closest_call": c.closest_call})
+    for c in info.communicate_checks or []:
+        if not c.met:
+            out.append({"check": "communicate", "info": c.info, "justification": c.justification})
+    for c in info.env_assertions or []:
+        if not c.met:
+            out.append({"check": "env_assertion", "function": c.env_assertion.func_name,
+                        "env_type": c.env_assertion.env_type,
+                        "arguments": c.env_assertion.arguments,
+                        "error": getattr(c, "error", None)})
+    return out
+
+
+def _failed_expected_calls(run: Any, task: Any) -> list[dict[str, Any]]:
+    """The oracle's own tool calls (its expected actions, both sides) that returned an error.
+
+    Not a failure by itself: τ²-bench's tasks expect some failing calls (a lookup of a wrong
+    e-mail address, an exchange the balance cannot pay). But a gold action that fails passes
+    the DB check vacuously (the expected state skipped the same failure), so many of them mean
+    the domain lacks the data its tasks refer to: the check warns and lists them."""
+    from runner.evaluation.checks import calls_with_results
+
+    initial = task.initial_state
+    history = len(initial.message_history or []) if initial is not None else 0
+    out = []
+    for call, result in calls_with_results(list(run.messages)[history:]):
+        if result is not None and result.error:
+            out.append({"check": "expected_action", "action": call.name, "requestor": call.requestor,
+                        "arguments": call.arguments, "error": (result.content or "")[:300]})
+    return out
+
+
+def _only_contradicted_assertions(problems: list[dict[str, Any]], task: Any, domain: Any) -> bool:
+    """Whether every failure is an env assertion that also fails on the task's expected state."""
+    if any(p["check"] != "env_assertion" for p in problems):
+        return False
+    try:
+        from runner.evaluation.state import expected_state
+
+        gold = expected_state(task, domain.environment)
+    except Exception:
+        return False
+    failing_on_gold = {(c.env_assertion.func_name, repr(c.env_assertion.arguments))
+                       for c in gold.assertions if not c.met}
+    return all((p["function"], repr(p["arguments"])) in failing_on_gold for p in problems)
