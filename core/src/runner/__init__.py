@@ -88,6 +88,10 @@ _EXPORTS: dict[str, str] = {
     "arun_tasks": "runner.batch",
     "arun_single_task": "runner.batch",
     "read_results": "runner.checkpoint",
+    "ConformanceReport": "runner.conformance",
+    "check_domain": "runner.conformance",
+    "ResultsFile": "runner.results",
+    "read_results_file": "runner.results",
     "tool": "runner.environment.tools",
 }
 
@@ -118,6 +122,7 @@ if TYPE_CHECKING:
         run_tasks,
     )
     from runner.checkpoint import read_results  # noqa: F401
+    from runner.conformance import ConformanceReport, check_domain  # noqa: F401
     from runner.environment import (  # noqa: F401
         DB,
         DataDomain,
@@ -196,4 +201,5 @@ if TYPE_CHECKING:
         Plugins,
         load_plugins,
     )
+    from runner.results import ResultsFile, read_results_file  # noqa: F401
     from runner.simulation import run_simulation  # noqa: F401
