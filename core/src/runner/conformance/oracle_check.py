@@ -5,10 +5,12 @@ half-duplex orchestrator, and scored without an NL judge. A correct domain passe
 action, communicate and env-assertion check of every task. The evidence of a failing task is
 each failing check's own evidence (hashes, the closest call, the assertion and its error).
 
-A task whose env assertions fail on its *own expected state* (its initial state plus its
-expected actions) cannot be passed by any oracle: its data contradict themselves, not the
-domain's code (two of τ²-bench's mock tasks are like that, and τ²-bench scores their gold
-trajectories 0 too). When that is all that fails, the check warns and lists those tasks.
+Two findings only warn, because they are about the task data rather than the domain's code:
+
+- a task whose env assertions fail on its *own expected state* (its initial state plus its
+  expected actions) cannot be passed by any oracle: its data contradict themselves (two of
+  τ²-bench's mock tasks are like that, and τ²-bench scores their gold trajectories 0 too);
+- expected actions that return an error (τ²-bench's retail tasks expect 15 failing lookups).
 """
 
 from __future__ import annotations
