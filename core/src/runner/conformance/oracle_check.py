@@ -27,7 +27,7 @@ def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     failures: list[dict[str, Any]] = []
     inconsistent: list[dict[str, Any]] = []
     failing_calls: list[dict[str, Any]] = []
-    results = asyncio.run(_simulate_all(subject.domain, tasks))
+    results = _run(_simulate_all(subject.domain, tasks))
     for task, outcome in zip(tasks, results, strict=True):
         if isinstance(outcome, list):
             failures.append({"task_id": task.id, "failed_checks": outcome})
@@ -58,6 +58,18 @@ def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     if notes:
         return WARN, summary + "; " + "; ".join(notes), inconsistent + failing_calls
     return PASS, summary, []
+
+
+def _run(coroutine: Any) -> Any:
+    """``asyncio.run``, in a worker thread when called from a running event loop (an async test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _simulate_all(domain: Any, tasks: list[Any]) -> list[Any]:
