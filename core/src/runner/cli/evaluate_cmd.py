@@ -46,8 +46,10 @@ def evaluate(results_path: Path, domain: str | None, domain_options: tuple[tuple
         raise RunnerError(f"{results.path} holds no simulation results; nothing to evaluate.")
     name = domain or results.domain
     if not name:
-        raise RunnerError(f"{results.path} does not say which domain it was run on (no run.json "
-                          "next to it). Pass --domain NAME.")
+        where = ("no info.environment_info.domain_name" if results.format == "tau2"
+                 else "no run.json next to it")
+        raise RunnerError(f"{results.path} does not say which domain it was run on ({where}). "
+                          "Pass --domain NAME.")
     options = {**results.domain_options, **dict(domain_options)}
     dom = get_domain(RunConfig(domain=name, domain_options=options), get_plugins())
     mismatch = data_mismatch_warning(results, dom)
