@@ -56,13 +56,14 @@ class AirlineDomain(DataDomain):
         return super().base_db()
 
     def copy_db(self, db: DB) -> DB:
-        """A private copy of the pristine database for one environment.
+        """A private copy of the pristine database for one environment: a copy on access.
 
-        Validating a cached plain dump is about twice as fast as pydantic's deep copy, and it
-        shares nothing with the dump (pydantic builds new containers). Any other database is
-        deep-copied.
+        The copy shares the pristine records until one is taken out, then copies that one
+        (see :mod:`runner_airline.copy_on_access`): microseconds instead of a full copy, and a
+        hash that serialises only the records the copy took. Any other database is deep-copied.
         """
         if db is not self.base_db():
             return super().copy_db(db)
-        dump = self._cached("db_dump", db.model_dump)
-        return type(db).model_validate(dump)
+        from runner_airline.copy_on_access import SharedTables
+
+        return self._cached("shared_tables", lambda: SharedTables(db)).copy()

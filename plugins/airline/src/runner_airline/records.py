@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from runner import ToolKit
 
+from runner_airline.copy_on_access import stored_values
 from runner_airline.models import (
     DirectFlight,
     Flight,
@@ -98,7 +99,7 @@ class AirlineRecords(ToolKit):
     ) -> list[DirectFlight]:
         """Flights available on ``date``; ``leave_after`` compares departure times as text."""
         found = []
-        for flight in self.db.flights.values():
+        for flight in stored_values(self.db.flights):  # read only: no private copies needed
             instance = flight.dates.get(date)
             if (
                 (origin is None or flight.origin == origin)
