@@ -304,6 +304,8 @@ def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
         if not (TAU2_DATA / tau2).is_dir():
             pytest.skip(f"τ²-bench {tau2} data not found at {TAU2_DATA / tau2}")
         args += ["--domain-option", f"data_dir={TAU2_DATA / tau2}"]
+        if domain == "telecom":  # τ²-bench's telecom_small task set
+            args += ["--task-split", "small"]
     proc = run_cli(*args, plugin=False)
     report = report_of(proc)
     assert proc.returncode == 0 and report["ok"], json.dumps(report, indent=1)[:3000]
@@ -313,6 +315,9 @@ def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
     assert got["tasks"] == got["references"] == got["schemas"] == "pass"
     assert got["state_hash"] == got["isolation"] == "pass"
     oracle = next(c for c in report["checks"] if c["name"] == "oracle")
+    if tau2:
+        expected = {"mock": 10, "retail": 114, "telecom": 20}[domain]
+        assert f"{expected} of {expected} tasks" in oracle["summary"] or domain == "mock"
     if (domain, tau2) == ("mock", "mock"):  # the two self-contradicting τ²-bench tasks
         assert oracle["status"] == "warn"
         assert {f["task_id"] for f in oracle["failures"] if "failed_checks" in f} == {
