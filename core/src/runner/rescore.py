@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner.errors import RunnerError
-from runner.results import ResultsFile
+from runner.results import TAU2_FORMAT, ResultsFile
 
 
 @dataclass
@@ -82,7 +82,7 @@ def data_mismatch_warning(results: ResultsFile, domain: Any) -> str | None:
     if not differ:
         return None
     hint = ""
-    if results.format == "tau2":
+    if results.format == TAU2_FORMAT:
         hint = (f" For τ²-bench results pass --domain-option data_dir=<τ²-bench>/data/tau2/domains/"
                 f"{domain.name}.")
     return (f"{len(differ)} of the {len(embedded)} tasks in {results.path} are not tasks of domain "
