@@ -80,8 +80,14 @@ async def simulate(domain: Any, task: Any) -> Any:
     from runner.builtins.scripted import ScriptedUser
     from runner.orchestrator import HalfDuplexOrchestrator
 
-    orchestrator = HalfDuplexOrchestrator(environment=domain.environment(), agent=ReplayAgent(task),
-                                          user=ScriptedUser(task), task=task, seed=1, max_errors=10)
+    orchestrator = HalfDuplexOrchestrator(
+        environment=domain.environment(),
+        agent=ReplayAgent(task),
+        user=ScriptedUser(task),
+        task=task,
+        seed=1,
+        max_errors=10,
+    )
     return await run_simulation(orchestrator, environment_factory=domain.environment)
 
 
@@ -110,12 +116,25 @@ def hash_after_booking(domain: Any) -> float:
 
     env = domain.environment()
     price = env.toolkit.db.flights["HAT211"].dates["2024-05-20"].prices["economy"]
-    env.execute(ToolCall(id="b", name="book_reservation", arguments={
-        "user_id": "marcus_bell_5519", "origin": "LAS", "destination": "LAX", "flight_type": "one_way",
-        "cabin": "economy", "flights": [{"flight_number": "HAT211", "date": "2024-05-20"}],
-        "passengers": [{"first_name": "M", "last_name": "B", "dob": "1990-09-14"}],
-        "payment_methods": [{"payment_id": "credit_card_9042716", "amount": price}],
-        "total_baggages": 0, "nonfree_baggages": 0, "insurance": "no"}))
+    env.execute(
+        ToolCall(
+            id="b",
+            name="book_reservation",
+            arguments={
+                "user_id": "marcus_bell_5519",
+                "origin": "LAS",
+                "destination": "LAX",
+                "flight_type": "one_way",
+                "cabin": "economy",
+                "flights": [{"flight_number": "HAT211", "date": "2024-05-20"}],
+                "passengers": [{"first_name": "M", "last_name": "B", "dob": "1990-09-14"}],
+                "payment_methods": [{"payment_id": "credit_card_9042716", "amount": price}],
+                "total_baggages": 0,
+                "nonfree_baggages": 0,
+                "insurance": "no",
+            },
+        )
+    )
     return cpu_ms(env.db_hash)
 
 
@@ -132,7 +151,11 @@ async def measure(folder: Path) -> dict[str, Any]:
         figures[f"{prefix}environment_ms"] = round(cpu_ms(domain.environment), 3)
         figures[f"{prefix}hash_after_booking_ms"] = round(hash_after_booking(domain), 2)
         clear_cache()
-        for name, clear_each in (("first_trial", False), ("later_trial", False), ("uncached", True)):
+        for name, clear_each in (
+            ("first_trial", False),
+            ("later_trial", False),
+            ("uncached", True),
+        ):
             ms = await per_simulation(domain, clear_each, limit)
             figures[f"{prefix}ms_per_simulation_{name}"] = round(ms, 2)
         clear_cache()
@@ -144,8 +167,10 @@ def main() -> dict[str, Any]:
         folder = Path(tmp)
         build_folder(folder)
         figures = asyncio.run(measure(folder))
-    figures["targets_met"] = all(figures[f"ms_per_simulation_{k}"] <= TARGET_MS
-                                 for k in ("first_trial", "later_trial", "uncached"))
+    figures["targets_met"] = all(
+        figures[f"ms_per_simulation_{k}"] <= TARGET_MS
+        for k in ("first_trial", "later_trial", "uncached")
+    )
     for name, value in figures.items():
         print(f"{name:42s} {value}")
     return figures

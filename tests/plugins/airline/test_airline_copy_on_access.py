@@ -21,9 +21,14 @@ def test_a_copy_shares_records_until_one_is_taken_out(own_domain: Any) -> None:
     env = own_domain.environment()
     db = env.toolkit.db
     assert isinstance(db.users, CopyOnAccessTable) and db._shared is not None
-    assert all(a is b for a, b in zip(stored_values(db.users), stored_values(pristine.users), strict=True))
+    assert all(
+        a is b for a, b in zip(stored_values(db.users), stored_values(pristine.users), strict=True)
+    )
     user = db.users["kenji_watanabe_3390"]
-    assert user is not pristine.users["kenji_watanabe_3390"] and user == pristine.users["kenji_watanabe_3390"]
+    assert (
+        user is not pristine.users["kenji_watanabe_3390"]
+        and user == pristine.users["kenji_watanabe_3390"]
+    )
     assert db.users["kenji_watanabe_3390"] is user  # taken once, then it is the copy's own
     assert db.users.taken == {"kenji_watanabe_3390"}
 
@@ -57,20 +62,36 @@ def test_the_assembled_hash_is_tau2s_after_every_kind_of_change(own_domain: Any)
     db = env.toolkit.db
     assert db.hash() == plain_hash(db) == plain_hash(own_domain.base_db())
     calls = [
-        ("book_reservation", {
-            "user_id": "marcus_bell_5519", "origin": "LAS", "destination": "LAX", "flight_type": "one_way",
-            "cabin": "economy", "flights": [{"flight_number": "HAT211", "date": "2024-05-20"}],
-            "passengers": [{"first_name": "M", "last_name": "B", "dob": "1990-09-14"}],
-            "payment_methods": [{"payment_id": "credit_card_9042716",
-                                 "amount": db.flights["HAT211"].dates["2024-05-20"].prices["economy"]}],
-            "total_baggages": 0, "nonfree_baggages": 0, "insurance": "no"}),
+        (
+            "book_reservation",
+            {
+                "user_id": "marcus_bell_5519",
+                "origin": "LAS",
+                "destination": "LAX",
+                "flight_type": "one_way",
+                "cabin": "economy",
+                "flights": [{"flight_number": "HAT211", "date": "2024-05-20"}],
+                "passengers": [{"first_name": "M", "last_name": "B", "dob": "1990-09-14"}],
+                "payment_methods": [
+                    {
+                        "payment_id": "credit_card_9042716",
+                        "amount": db.flights["HAT211"].dates["2024-05-20"].prices["economy"],
+                    }
+                ],
+                "total_baggages": 0,
+                "nonfree_baggages": 0,
+                "insurance": "no",
+            },
+        ),
         ("cancel_reservation", {"reservation_id": "W3JX5T"}),
         ("send_certificate", {"user_id": "nadia_okafor_4127", "amount": 100}),
     ]
     for name, arguments in calls:
         assert not env.execute(ToolCall(id="1", name=name, arguments=arguments)).error
         assert db.hash() == plain_hash(db)
-    db.reservations["NEW001"] = db.reservations["W3JX5T"].model_copy(update={"reservation_id": "NEW001"})
+    db.reservations["NEW001"] = db.reservations["W3JX5T"].model_copy(
+        update={"reservation_id": "NEW001"}
+    )
     del db.reservations["Q4RZ8M"]
     db.flights = {}  # a table replaced by a plain dict is hashed in full
     assert db.hash() == plain_hash(db)

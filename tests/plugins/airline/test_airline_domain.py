@@ -18,7 +18,9 @@ PLUGIN_ROOT = Path(__file__).resolve().parents[3] / "plugins" / "airline"
 # -- own data --------------------------------------------------------------------------------
 def test_own_data(own_domain: Any) -> None:
     stats = own_domain.base_db().get_statistics()
-    assert stats["num_flights"] >= 30 and stats["num_users"] >= 10 and stats["num_reservations"] >= 20
+    assert (
+        stats["num_flights"] >= 30 and stats["num_users"] >= 10 and stats["num_reservations"] >= 20
+    )
     tasks = own_domain.all_tasks()
     assert len(tasks) >= 20
     splits = {s: {t.id for t in own_domain.tasks(s)} for s in own_domain.splits()}
@@ -43,7 +45,9 @@ def test_own_tasks_are_complete_and_their_actions_succeed(own_domain: Any) -> No
         env = own_domain.environment()
         for action in criteria.actions:
             assert action.name in tool_names, (task.id, action.name)
-            result = env.execute(ToolCall(id=action.action_id, name=action.name, arguments=action.arguments))
+            result = env.execute(
+                ToolCall(id=action.action_id, name=action.name, arguments=action.arguments)
+            )
             assert not result.error, (task.id, action.action_id, result.content)
         changed += env.db_hash() != pristine
     assert changed >= 15  # most tasks change the database; the others test refusals
@@ -51,7 +55,9 @@ def test_own_tasks_are_complete_and_their_actions_succeed(own_domain: Any) -> No
 
 def test_environments_are_fresh_and_independent(own_domain: Any) -> None:
     first, second = own_domain.environment(), own_domain.environment()
-    first.execute(ToolCall(id="1", name="cancel_reservation", arguments={"reservation_id": "W3JX5T"}))
+    first.execute(
+        ToolCall(id="1", name="cancel_reservation", arguments={"reservation_id": "W3JX5T"})
+    )
     first.toolkit.db.flights["HAT101"].dates["2024-05-20"].available_seats["economy"] = -1
     assert first.db_hash() != second.db_hash() == own_domain.base_db().hash()
     assert own_domain.environment().db_hash() == own_domain.base_db().hash()
@@ -62,7 +68,11 @@ def test_tau2_task_files_load_unchanged(own_domain: Any, tau2_airline_dir: Path)
     domain = own_domain.configure({"data_dir": str(tau2_airline_dir)})
     tasks = domain.all_tasks()
     assert len(tasks) == 50
-    assert {s: len(domain.tasks(s)) for s in domain.splits()} == {"train": 30, "test": 20, "base": 50}
+    assert {s: len(domain.tasks(s)) for s in domain.splits()} == {
+        "train": 30,
+        "test": 20,
+        "base": 50,
+    }
     assert domain.policy == (tau2_airline_dir / "policy.md").read_text(encoding="utf-8")
     raw = json.loads((tau2_airline_dir / "tasks.json").read_text(encoding="utf-8"))
     assert [t.to_json() for t in tasks] == raw  # nothing lost, nothing added
@@ -79,7 +89,9 @@ def test_tau2_data_without_its_database_says_so(own_domain: Any, tau2_airline_di
     assert len(domain.tasks()) == 50  # the tasks are still there
 
 
-def test_every_tau2_action_calls_our_tools_correctly(own_domain: Any, tau2_airline_dir: Path) -> None:
+def test_every_tau2_action_calls_our_tools_correctly(
+    own_domain: Any, tau2_airline_dir: Path
+) -> None:
     """Each expected action of τ²-bench's 50 tasks names one of our tools, with arguments that
     our tool's schema accepts."""
     kit = own_domain.environment().toolkit
@@ -153,8 +165,12 @@ def test_package_data_ships_in_the_wheel(tmp_path: Path) -> None:
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
-    out = subprocess.run([uv, "build", "--wheel", "--offline", "-q", "-o", str(tmp_path), str(PLUGIN_ROOT)],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [uv, "build", "--wheel", "--offline", "-q", "-o", str(tmp_path), str(PLUGIN_ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     wheels = list(tmp_path.glob("*.whl"))
     if out.returncode != 0 or not wheels:
         pytest.skip(f"cannot build the wheel offline here: {out.stderr[-300:]}")

@@ -19,13 +19,30 @@ def plugins() -> Any:
 async def simulate(plugins: Any, domain: Any, task: Any, script: Any = None) -> Any:
     """One simulation of ``task``; the oracle and the user follow ``script`` (default: the task)."""
     env = domain.environment()
-    ctx = BuildContext(environment=env, tools=env.tools(), user_tools=env.user_tools(),
-                       policy=env.policy, task=script or task, seed=1)
+    ctx = BuildContext(
+        environment=env,
+        tools=env.tools(),
+        user_tools=env.user_tools(),
+        policy=env.policy,
+        task=script or task,
+        seed=1,
+    )
     agent = plugins.registry("agents").get("replay").obj(ctx)
     user = plugins.registry("users").get("scripted").obj(ctx)
-    orchestrator = plugins.registry("orchestrators").get("half_duplex").obj(
-        environment=env, agent=agent, user=user, task=task, seed=1, max_steps=100, max_errors=10,
-        timeout=None)
+    orchestrator = (
+        plugins.registry("orchestrators")
+        .get("half_duplex")
+        .obj(
+            environment=env,
+            agent=agent,
+            user=user,
+            task=task,
+            seed=1,
+            max_steps=100,
+            max_errors=10,
+            timeout=None,
+        )
+    )
     return await run_simulation(orchestrator, environment_factory=domain.environment)
 
 

@@ -26,7 +26,9 @@ def normalised(text: str) -> str:
 def strip_titles(node: Any) -> Any:
     """τ²-bench's schemas carry pydantic's titles; runner's drop them (they are cosmetic)."""
     if isinstance(node, dict):
-        return {k: strip_titles(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+        return {
+            k: strip_titles(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))
+        }
     if isinstance(node, list):
         return [strip_titles(v) for v in node]
     return node
@@ -57,12 +59,16 @@ def test_reference_covers_every_tool_and_many_failures(tool_reference: dict[str,
 
 
 @pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
-def test_every_recorded_call_gives_tau2s_result_and_state(own_domain: Any, tool_reference: dict[str, Any]) -> None:
+def test_every_recorded_call_gives_tau2s_result_and_state(
+    own_domain: Any, tool_reference: dict[str, Any]
+) -> None:
     assert own_domain.base_db().hash() == tool_reference["initial_db_hash"]
     for scenario in tool_reference["scenarios"]:
         env = own_domain.environment()
         for i, step in enumerate(scenario["steps"]):
-            call = ToolCall(id=f"c{i}", name=step["call"]["name"], arguments=step["call"]["arguments"])
+            call = ToolCall(
+                id=f"c{i}", name=step["call"]["name"], arguments=step["call"]["arguments"]
+            )
             result = env.execute(call)
             where = f"{scenario['name']} step {i}: {call.name}({call.arguments})"
             if "content" in step:
@@ -95,5 +101,7 @@ def test_own_tasks_end_in_tau2s_state(own_domain: Any, task_hashes: dict[str, An
             results.append([result.content, result.error])
         want = task_hashes["tasks"][task.id]
         assert want["failed_actions"] == 0, task.id
-        assert hashlib.sha256(json.dumps(results).encode()).hexdigest() == want["results_sha256"], task.id
+        assert hashlib.sha256(json.dumps(results).encode()).hexdigest() == want["results_sha256"], (
+            task.id
+        )
         assert env.db_hash() == want["db_hash"], task.id

@@ -118,7 +118,7 @@ class SharedTables:
         db_class = type(self.pristine)
         tables = {name: CopyOnAccessTable(getattr(self.pristine, name)) for name in TABLES}
         copy = db_class.model_construct(_fields_set=set(self.pristine.model_fields_set), **tables)
-        copy._shared = self
+        copy._shared = self  # type: ignore[attr-defined]  # FlightDB declares it
         return copy
 
     def pieces(self) -> dict[str, dict[str, str]]:
@@ -127,8 +127,10 @@ class SharedTables:
             with self._lock:
                 if self._pieces is None:
                     self._pieces = {
-                        name: {key: canonical(record.model_dump())
-                               for key, record in dict.items(getattr(self.pristine, name))}
+                        name: {
+                            key: canonical(record.model_dump())
+                            for key, record in dict.items(getattr(self.pristine, name))
+                        }
                         for name in TABLES
                     }
         return self._pieces

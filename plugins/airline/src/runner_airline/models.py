@@ -21,7 +21,9 @@ from runner import DB
 FlightType = Literal["round_trip", "one_way"]
 CabinClass = Literal["business", "economy", "basic_economy"]
 Insurance = Literal["yes", "no"]
-MembershipLevel = Annotated[Literal["gold", "silver", "regular"], Field(description="Membership level")]
+MembershipLevel = Annotated[
+    Literal["gold", "silver", "regular"], Field(description="Membership level")
+]
 
 #: The fixed clock of the airline desk: every task happens at this moment.
 NOW = "2024-05-15T15:00:00"
@@ -68,7 +70,9 @@ class PaymentMethodBase(BaseModel):
 
 
 class CreditCard(PaymentMethodBase):
-    source: Literal["credit_card"] = Field(description="Indicates this is a credit card payment method")
+    source: Literal["credit_card"] = Field(
+        description="Indicates this is a credit card payment method"
+    )
     brand: str = Field(description="Credit card brand (e.g., visa, mastercard)")
     last_four: str = Field(description="Last four digits of the credit card")
 
@@ -80,7 +84,9 @@ class GiftCard(PaymentMethodBase):
 
 
 class Certificate(PaymentMethodBase):
-    source: Literal["certificate"] = Field(description="Indicates this is a certificate payment method")
+    source: Literal["certificate"] = Field(
+        description="Indicates this is a certificate payment method"
+    )
     amount: float = Field(description="Certificate value amount")
 
 
@@ -93,7 +99,9 @@ class Passenger(BaseModel):
     dob: str = Field(description="Date of birth in YYYY-MM-DD format")
 
 
-SeatPrices = Annotated[dict[CabinClass, int], Field(description="Prices for different cabin classes")]
+SeatPrices = Annotated[
+    dict[CabinClass, int], Field(description="Prices for different cabin classes")
+]
 AvailableSeats = Annotated[
     dict[CabinClass, int], Field(description="Available seats for different cabin classes")
 ]
@@ -157,16 +165,24 @@ class FlightBase(BaseModel):
 
 # A scheduled flight and its status on each date it operates.
 class Flight(FlightBase):
-    scheduled_departure_time_est: str = Field(description=f"Scheduled departure time {_SCHEDULED.format(6)}")
-    scheduled_arrival_time_est: str = Field(description=f"Scheduled arrival time {_SCHEDULED.format(7)}")
+    scheduled_departure_time_est: str = Field(
+        description=f"Scheduled departure time {_SCHEDULED.format(6)}"
+    )
+    scheduled_arrival_time_est: str = Field(
+        description=f"Scheduled arrival time {_SCHEDULED.format(7)}"
+    )
     dates: dict[str, FlightDateStatus] = Field(description="Flight status by date (YYYY-MM-DD)")
 
 
 # A bookable flight on one date, as the search tools return it.
 class DirectFlight(FlightBase):
     status: Literal["available"] = Field(description="Indicates flight is available for booking")
-    scheduled_departure_time_est: str = Field(description=f"Scheduled departure time {_SCHEDULED.format(6)}")
-    scheduled_arrival_time_est: str = Field(description=f"Scheduled arrival time {_SCHEDULED.format(7)}")
+    scheduled_departure_time_est: str = Field(
+        description=f"Scheduled departure time {_SCHEDULED.format(6)}"
+    )
+    scheduled_arrival_time_est: str = Field(
+        description=f"Scheduled arrival time {_SCHEDULED.format(7)}"
+    )
     date: str | None = Field(description="Flight date in YYYY-MM-DD format", default=None)
     available_seats: AvailableSeats = Field(description="Available seats by class")
     prices: SeatPrices = Field(description="Current prices by class")
@@ -181,7 +197,9 @@ class ReservationFlight(FlightBase):
 # A flight and date as an agent names them in a booking or a change.
 class FlightInfo(BaseModel):
     flight_number: str = Field(description="Flight number, such as 'HAT001'.")
-    date: str = Field(description="The date for the flight in the format 'YYYY-MM-DD', such as '2024-05-01'.")
+    date: str = Field(
+        description="The date for the flight in the format 'YYYY-MM-DD', such as '2024-05-01'."
+    )
 
 
 # -- users and reservations ------------------------------------------------------------------
@@ -213,13 +231,17 @@ class Reservation(BaseModel):
     total_baggages: int = Field(description="Total number of bags in reservation")
     nonfree_baggages: int = Field(description="Number of paid bags in reservation")
     insurance: Insurance = Field(description="Whether travel insurance was purchased")
-    status: Literal["cancelled"] | None = Field(description="Status of the reservation", default=None)
+    status: Literal["cancelled"] | None = Field(
+        description="Status of the reservation", default=None
+    )
 
 
 class FlightDB(DB):
     """Database of all flights, users, and reservations."""
 
-    flights: dict[str, Flight] = Field(description="Dictionary of all flights indexed by flight number")
+    flights: dict[str, Flight] = Field(
+        description="Dictionary of all flights indexed by flight number"
+    )
     users: dict[str, User] = Field(description="Dictionary of all users indexed by user ID")
     reservations: dict[str, Reservation] = Field(
         description="Dictionary of all reservations indexed by reservation ID"

@@ -13,6 +13,7 @@ from runner import ToolKit
 
 from runner_airline.copy_on_access import stored_values
 from runner_airline.models import (
+    CabinClass,
     DirectFlight,
     Flight,
     FlightDateStatus,
@@ -75,7 +76,9 @@ class AirlineRecords(ToolKit):
             raise ValueError(f"Flight {flight_number} not found on date {date}")
         return flight.dates[date]
 
-    def _bookable_instance(self, flight_number: str, date: str, cabin: str, seats: int) -> FlightDateStatusAvailable:
+    def _bookable_instance(
+        self, flight_number: str, date: str, cabin: CabinClass, seats: int
+    ) -> FlightDateStatusAvailable:
         """The flight on that date, if it can still be sold and has ``seats`` free in ``cabin``."""
         instance = self._get_flight_instance(flight_number, date)
         if not isinstance(instance, FlightDateStatusAvailable):
@@ -108,16 +111,18 @@ class AirlineRecords(ToolKit):
                 and instance.status == "available"
                 and (leave_after is None or flight.scheduled_departure_time_est >= leave_after)
             ):
-                found.append(DirectFlight(
-                    flight_number=flight.flight_number,
-                    origin=flight.origin,
-                    destination=flight.destination,
-                    status="available",
-                    scheduled_departure_time_est=flight.scheduled_departure_time_est,
-                    scheduled_arrival_time_est=flight.scheduled_arrival_time_est,
-                    available_seats=instance.available_seats,
-                    prices=instance.prices,
-                ))
+                found.append(
+                    DirectFlight(
+                        flight_number=flight.flight_number,
+                        origin=flight.origin,
+                        destination=flight.destination,
+                        status="available",
+                        scheduled_departure_time_est=flight.scheduled_departure_time_est,
+                        scheduled_arrival_time_est=flight.scheduled_arrival_time_est,
+                        available_seats=instance.available_seats,
+                        prices=instance.prices,
+                    )
+                )
         return found
 
     def _charge_for_update(self, user: User, payment_id: str, total_price: int) -> Payment | None:
@@ -153,9 +158,15 @@ class AirlineRecords(ToolKit):
             )
 
     @staticmethod
-    def _kept_flight(reservation: Reservation, info: FlightInfo, cabin: str) -> ReservationFlight | None:
+    def _kept_flight(
+        reservation: Reservation, info: FlightInfo, cabin: str
+    ) -> ReservationFlight | None:
         """The reservation's own segment for that flight and date, if the cabin stays the same."""
         for segment in reservation.flights:
-            if segment.flight_number == info.flight_number and segment.date == info.date and cabin == reservation.cabin:
+            if (
+                segment.flight_number == info.flight_number
+                and segment.date == info.date
+                and cabin == reservation.cabin
+            ):
                 return segment
         return None

@@ -47,11 +47,26 @@ from runner_airline.records import (
 
 #: The airports the desk serves, in the order ``list_all_airports`` returns them.
 AIRPORTS: tuple[tuple[str, str], ...] = (
-    ("SFO", "San Francisco"), ("JFK", "New York"), ("LAX", "Los Angeles"), ("ORD", "Chicago"),
-    ("DFW", "Dallas"), ("DEN", "Denver"), ("SEA", "Seattle"), ("ATL", "Atlanta"),
-    ("MIA", "Miami"), ("BOS", "Boston"), ("PHX", "Phoenix"), ("IAH", "Houston"),
-    ("LAS", "Las Vegas"), ("MCO", "Orlando"), ("EWR", "Newark"), ("CLT", "Charlotte"),
-    ("MSP", "Minneapolis"), ("DTW", "Detroit"), ("PHL", "Philadelphia"), ("LGA", "LaGuardia"),
+    ("SFO", "San Francisco"),
+    ("JFK", "New York"),
+    ("LAX", "Los Angeles"),
+    ("ORD", "Chicago"),
+    ("DFW", "Dallas"),
+    ("DEN", "Denver"),
+    ("SEA", "Seattle"),
+    ("ATL", "Atlanta"),
+    ("MIA", "Miami"),
+    ("BOS", "Boston"),
+    ("PHX", "Phoenix"),
+    ("IAH", "Houston"),
+    ("LAS", "Las Vegas"),
+    ("MCO", "Orlando"),
+    ("EWR", "Newark"),
+    ("CLT", "Charlotte"),
+    ("MSP", "Minneapolis"),
+    ("DTW", "Detroit"),
+    ("PHL", "Philadelphia"),
+    ("LGA", "LaGuardia"),
 )
 
 
@@ -102,8 +117,8 @@ class AirlineTools(AirlineRecords):
             nonfree_baggages: The number of non-free baggage items to book the reservation.
             insurance: Whether the reservation has insurance.
         """
-        flights = as_models(FlightInfo, flights)
-        passengers = as_models(Passenger, passengers)
+        infos: list[FlightInfo] = as_models(FlightInfo, flights)
+        people: list[Passenger] = as_models(Passenger, passengers)
         payments: list[Payment] = as_models(Payment, payment_methods)
         user = self._get_user(user_id)
         reservation = Reservation(
@@ -114,7 +129,7 @@ class AirlineTools(AirlineRecords):
             flight_type=flight_type,
             cabin=cabin,
             flights=[],
-            passengers=deepcopy(passengers),
+            passengers=deepcopy(people),
             payment_history=deepcopy(payments),
             created_at=NOW,
             total_baggages=total_baggages,
@@ -122,20 +137,22 @@ class AirlineTools(AirlineRecords):
             insurance=insurance,
         )
 
-        seats = len(passengers)
+        seats = len(people)
         total_price = 0
         booked: list[FlightDateStatusAvailable] = []
-        for info in flights:
+        for info in infos:
             flight = self._get_flight(info.flight_number)
             instance = self._bookable_instance(info.flight_number, info.date, cabin, seats)
             price = instance.prices[cabin]
-            reservation.flights.append(ReservationFlight(
-                origin=flight.origin,
-                destination=flight.destination,
-                flight_number=info.flight_number,
-                date=info.date,
-                price=price,
-            ))
+            reservation.flights.append(
+                ReservationFlight(
+                    origin=flight.origin,
+                    destination=flight.destination,
+                    flight_number=info.flight_number,
+                    date=info.date,
+                    price=price,
+                )
+            )
             booked.append(instance)
             total_price += price * seats
         if insurance == "yes":
@@ -184,7 +201,9 @@ class AirlineTools(AirlineRecords):
             ValueError: If the reservation is not found.
         """
         reservation = self._get_reservation(reservation_id)
-        refunds = [Payment(payment_id=p.payment_id, amount=-p.amount) for p in reservation.payment_history]
+        refunds = [
+            Payment(payment_id=p.payment_id, amount=-p.amount) for p in reservation.payment_history
+        ]
         reservation.payment_history.extend(refunds)
         reservation.status = "cancelled"
         return reservation  # seats are not released: τ²-bench does not release them either
@@ -373,14 +392,14 @@ class AirlineTools(AirlineRecords):
             ValueError: If the certificate cannot be used to update reservation.
             ValueError: If the gift card balance is not enough.
         """
-        flights = as_models(FlightInfo, flights)
+        infos: list[FlightInfo] = as_models(FlightInfo, flights)
         reservation = self._get_reservation(reservation_id)
         user = self._get_user(reservation.user_id)
         seats = len(reservation.passengers)
 
         total_price = 0
         new_flights: list[ReservationFlight] = []
-        for info in flights:
+        for info in infos:
             kept = self._kept_flight(reservation, info, cabin)
             if kept is None:  # a new segment, or the same one in another cabin: current price
                 flight = self._get_flight(info.flight_number)
@@ -420,11 +439,11 @@ class AirlineTools(AirlineRecords):
             ValueError: If the reservation is not found.
             ValueError: If the number of passengers does not match.
         """
-        passengers = as_models(Passenger, passengers)
+        people: list[Passenger] = as_models(Passenger, passengers)
         reservation = self._get_reservation(reservation_id)
-        if len(passengers) != len(reservation.passengers):
+        if len(people) != len(reservation.passengers):
             raise ValueError("Number of passengers does not match")
-        reservation.passengers = deepcopy(passengers)
+        reservation.passengers = deepcopy(people)
         return reservation
 
     @tool
