@@ -1,6 +1,8 @@
 """runner-airline: an airline reservation desk, a runner domain compatible with τ²-bench's
 ``airline`` domain (same tools, same results, same effects on the database).
 
-Modules: ``models`` (the database), ``tools`` (the agent's tools), ``domain`` (the registered
-domain and its data folder), ``arithmetic`` (the ``calculate`` tool's evaluator).
+Modules: ``models`` (the database), ``records`` (lookups and payment rules the tools share),
+``tools`` (the agent's tools), ``arithmetic`` (the ``calculate`` tool's evaluator),
+``copy_on_access`` (cheap per-environment copies and their hash), ``domain`` (the registered
+domain and its data folder), ``plugin`` (the entry point).
 """
