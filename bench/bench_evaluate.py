@@ -24,8 +24,11 @@ def _drop_last_write(line: str) -> str:
     messages = data["messages"]
     for i in range(len(messages) - 1, -1, -1):
         if messages[i].get("tool_calls") and messages[i]["tool_calls"][0]["name"] not in (
-                "get_user_details", "get_order_details", "find_user_id_by_name_zip"):
-            del messages[i:i + 2]
+            "get_user_details",
+            "get_order_details",
+            "find_user_id_by_name_zip",
+        ):
+            del messages[i : i + 2]
             break
     return json.dumps(data)
 
@@ -41,8 +44,14 @@ def main() -> dict[str, Any]:
     plugins = load_plugins()
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        config = RunConfig(domain="retail", num_trials=TRIALS, output_dir=tmp, run_name="oracle",
-                           progress=False, max_concurrency=20)
+        config = RunConfig(
+            domain="retail",
+            num_trials=TRIALS,
+            output_dir=tmp,
+            run_name="oracle",
+            progress=False,
+            max_concurrency=20,
+        )
         run_domain(config)
         run_dir = Path(tmp) / "oracle"
         domain = plugins.registry("domains").get("retail").obj
@@ -55,8 +64,12 @@ def main() -> dict[str, Any]:
         scored = rescore(results, domain)
         rescore_s = time.perf_counter() - start
         n = len(scored)
-        figures.update(simulations=n, read_s=round(read_s, 3), rescore_oracle_s=round(rescore_s, 3),
-                       rescore_oracle_per_s=round(n / rescore_s))
+        figures.update(
+            simulations=n,
+            read_s=round(read_s, 3),
+            rescore_oracle_s=round(rescore_s, 3),
+            rescore_oracle_per_s=round(n / rescore_s),
+        )
 
         edited = Path(tmp) / "edited"
         edited.mkdir()
@@ -68,11 +81,17 @@ def main() -> dict[str, Any]:
         start = time.perf_counter()
         scored = rescore(results, domain)
         replay_s = time.perf_counter() - start
-        figures.update(rescore_replayed_s=round(replay_s, 3),
-                       rescore_replayed_per_s=round(len(scored) / replay_s),
-                       replayed_avg_reward=round(sum(s.run.reward_info.reward for s in scored) / len(scored), 3))
-    print(f"rescore: {n} retail simulations read in {read_s:.2f} s; re-scored in {rescore_s:.2f} s "
-          f"({n / rescore_s:.0f}/s) as recorded, {replay_s:.2f} s ({n / replay_s:.0f}/s) replayed")
+        figures.update(
+            rescore_replayed_s=round(replay_s, 3),
+            rescore_replayed_per_s=round(len(scored) / replay_s),
+            replayed_avg_reward=round(
+                sum(s.run.reward_info.reward for s in scored) / len(scored), 3
+            ),
+        )
+    print(
+        f"rescore: {n} retail simulations read in {read_s:.2f} s; re-scored in {rescore_s:.2f} s "
+        f"({n / rescore_s:.0f}/s) as recorded, {replay_s:.2f} s ({n / replay_s:.0f}/s) replayed"
+    )
 
     for name in ("mock", "retail", "telecom", "airline"):
         if name not in plugins.registry("domains"):
@@ -81,8 +100,10 @@ def main() -> dict[str, Any]:
         report = check_domain(plugins.registry("domains").get(name).obj, name=name)
         seconds = time.perf_counter() - start
         figures[f"check_plugin_{name}_s"] = round(seconds, 2)
-        print(f"check-plugin {name}: {seconds:.2f} s, ok={report.ok}, "
-              + ", ".join(f"{c.name} {c.seconds:.2f}s" for c in report.checks))
+        print(
+            f"check-plugin {name}: {seconds:.2f} s, ok={report.ok}, "
+            + ", ".join(f"{c.name} {c.seconds:.2f}s" for c in report.checks)
+        )
     return figures
 
 

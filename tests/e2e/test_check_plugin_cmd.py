@@ -65,18 +65,34 @@ class ToyTools(ToolKit):
 
 BASE = Counters(counts={"apples": 1, "pears": 5})
 TASKS = [
-    {"id": "add_two_apples", "user_scenario": {"instructions": "Add two apples."},
-     "evaluation_criteria": {
-         "actions": [{"action_id": "a0", "name": "get_count", "arguments": {"name": "apples"}},
-                     {"action_id": "a1", "name": "increment", "arguments": {"name": "apples", "by": 2}}],
-         "env_assertions": [{"env_type": "assistant", "func_name": "assert_count",
-                             "arguments": {"name": "apples", "expected": 3}}],
-         "communicate_info": ["3"], "reward_basis": ["DB", "ENV_ASSERTION", "COMMUNICATE"]}},
-    {"id": "one_more_pear", "user_scenario": {"instructions": "One more pear."},
-     "initial_state": {"initialization_data": {"agent_data": {"counts": {"pears": 7}}}},
-     "evaluation_criteria": {
-         "actions": [{"action_id": "p0", "name": "increment", "arguments": {"name": "pears"}}],
-         "reward_basis": ["DB"]}},
+    {
+        "id": "add_two_apples",
+        "user_scenario": {"instructions": "Add two apples."},
+        "evaluation_criteria": {
+            "actions": [
+                {"action_id": "a0", "name": "get_count", "arguments": {"name": "apples"}},
+                {"action_id": "a1", "name": "increment", "arguments": {"name": "apples", "by": 2}},
+            ],
+            "env_assertions": [
+                {
+                    "env_type": "assistant",
+                    "func_name": "assert_count",
+                    "arguments": {"name": "apples", "expected": 3},
+                }
+            ],
+            "communicate_info": ["3"],
+            "reward_basis": ["DB", "ENV_ASSERTION", "COMMUNICATE"],
+        },
+    },
+    {
+        "id": "one_more_pear",
+        "user_scenario": {"instructions": "One more pear."},
+        "initial_state": {"initialization_data": {"agent_data": {"counts": {"pears": 7}}}},
+        "evaluation_criteria": {
+            "actions": [{"action_id": "p0", "name": "increment", "arguments": {"name": "pears"}}],
+            "reward_basis": ["DB"],
+        },
+    },
 ]
 
 
@@ -139,7 +155,9 @@ class RaisingEnvironment(Environment):
     def execute(self, call: Any) -> Any:  # no error handling: bad arguments raise
         from runner import ToolMessage
 
-        return ToolMessage(id=call.id, content=str(self.toolkit.get_tool(call.name).fn(**call.arguments)))
+        return ToolMessage(
+            id=call.id, content=str(self.toolkit.get_tool(call.name).fn(**call.arguments))
+        )
 
 
 class Raising(ToyDomain):
@@ -186,15 +204,31 @@ class Nondeterministic(ToyDomain):
 
 class BadTasks(ToyDomain):
     name = "toy-bad-tasks"
-    task_data = [{**TASKS[1], "evaluation_criteria": {
-        "actions": [{"action_id": "x", "name": "decrement", "arguments": {"name": "pears"}}],
-        "env_assertions": [{"env_type": "assistant", "func_name": "assert_nothing", "arguments": {}}],
-        "reward_basis": ["DB"]}}]
+    task_data = [
+        {
+            **TASKS[1],
+            "evaluation_criteria": {
+                "actions": [
+                    {"action_id": "x", "name": "decrement", "arguments": {"name": "pears"}}
+                ],
+                "env_assertions": [
+                    {"env_type": "assistant", "func_name": "assert_nothing", "arguments": {}}
+                ],
+                "reward_basis": ["DB"],
+            },
+        }
+    ]
 
 
-BROKEN = {SharedState: "isolation", UnstableHash: "state_hash", LeakyRead: "state_hash",
-          Raising: "bad_arguments", BadSchema: "schemas", Nondeterministic: "state_hash",
-          BadTasks: "references"}
+BROKEN = {
+    SharedState: "isolation",
+    UnstableHash: "state_hash",
+    LeakyRead: "state_hash",
+    Raising: "bad_arguments",
+    BadSchema: "schemas",
+    Nondeterministic: "state_hash",
+    BadTasks: "references",
+}
 
 
 @hookimpl
@@ -205,7 +239,9 @@ def register_domains(register: Callable[..., None]) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def run_cli(*args: str, plugin: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, plugin: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "runner"
     env = dict(os.environ)
     env.pop("RUNNER_PLUGINS", None)
@@ -213,8 +249,9 @@ def run_cli(*args: str, plugin: bool = True, timeout: float = 300) -> subprocess
     env.pop("RUNNER_LOAD_PLUGINS", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
     head = ["-p", MODULE] if plugin else []
-    return subprocess.run([str(exe), *head, *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=timeout)
+    return subprocess.run(
+        [str(exe), *head, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout
+    )
 
 
 def report_of(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -232,8 +269,18 @@ def test_a_third_party_domain_passes_every_check() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = report_of(proc)
     assert report["ok"] is True
-    assert statuses(report) == {name: "pass" for name in (
-        "tasks", "references", "schemas", "oracle", "state_hash", "isolation", "bad_arguments")}
+    assert statuses(report) == {
+        name: "pass"
+        for name in (
+            "tasks",
+            "references",
+            "schemas",
+            "oracle",
+            "state_hash",
+            "isolation",
+            "bad_arguments",
+        )
+    }
     by_name = {c["name"]: c for c in report["checks"]}
     assert "2 of 2 tasks score 1.0" in by_name["oracle"]["summary"]
     assert "5 states twice here and in a second process" in by_name["state_hash"]["summary"]
@@ -258,9 +305,13 @@ def test_each_defect_fails_its_check_with_evidence(cls: type[ToyDomain]) -> None
     assert BROKEN[cls] in failed, report.describe_failures()
     evidence = json.dumps(report.check(BROKEN[cls]).failures, default=str)
     expected = {
-        SharedState: "changed another", UnstableHash: "another process computes another hash",
-        LeakyRead: "get_count", Raising: "raised", BadSchema: "does not match",
-        Nondeterministic: "gold:add_two_apples", BadTasks: "decrement",
+        SharedState: "changed another",
+        UnstableHash: "another process computes another hash",
+        LeakyRead: "get_count",
+        Raising: "raised",
+        BadSchema: "does not match",
+        Nondeterministic: "gold:add_two_apples",
+        BadTasks: "decrement",
     }[cls]
     assert expected in evidence
     assert not report.ok
@@ -289,13 +340,20 @@ def _registered() -> set[str]:
 
 
 MATRIX = [
-    ("mock", None), ("mock", "mock"), ("retail", None), ("retail", "retail"),
-    ("telecom", None), ("telecom", "telecom"), ("airline", None),
+    ("mock", None),
+    ("mock", "mock"),
+    ("retail", None),
+    ("retail", "retail"),
+    ("telecom", None),
+    ("telecom", "telecom"),
+    ("airline", None),
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("domain", "tau2"), MATRIX, ids=[f"{d}-{'tau2' if t else 'own'}" for d, t in MATRIX])
+@pytest.mark.parametrize(
+    ("domain", "tau2"), MATRIX, ids=[f"{d}-{'tau2' if t else 'own'}" for d, t in MATRIX]
+)
 def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
     if domain not in _registered():
         pytest.skip(f"the {domain} plugin is not installed yet")
@@ -310,8 +368,15 @@ def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
     report = report_of(proc)
     assert proc.returncode == 0 and report["ok"], json.dumps(report, indent=1)[:3000]
     got = statuses(report)
-    assert set(got) == {"tasks", "references", "schemas", "oracle", "state_hash", "isolation",
-                        "bad_arguments"}
+    assert set(got) == {
+        "tasks",
+        "references",
+        "schemas",
+        "oracle",
+        "state_hash",
+        "isolation",
+        "bad_arguments",
+    }
     assert got["tasks"] == got["references"] == got["schemas"] == "pass"
     assert got["state_hash"] == got["isolation"] == "pass"
     oracle = next(c for c in report["checks"] if c["name"] == "oracle")
@@ -321,7 +386,9 @@ def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
     if (domain, tau2) == ("mock", "mock"):  # the two self-contradicting τ²-bench tasks
         assert oracle["status"] == "warn"
         assert {f["task_id"] for f in oracle["failures"] if "failed_checks" in f} == {
-            "update_task_with_history_and_env_assertions", "update_task_with_user_tools"}
+            "update_task_with_history_and_env_assertions",
+            "update_task_with_user_tools",
+        }
     elif (domain, tau2) == ("retail", "retail"):  # τ²-bench expects 15 tasks' lookups to fail
         assert oracle["status"] == "warn"
         assert all("failing_expected_actions" in f for f in oracle["failures"])
@@ -339,16 +406,33 @@ def test_airline_on_tau2_data_checks_what_can_be_checked() -> None:
     tasks_file = TAU2_DATA / "airline" / "tasks.json"
     if not tasks_file.is_file():
         pytest.skip(f"τ²-bench airline tasks not found at {tasks_file}")
-    proc = run_cli("check-plugin", "airline", "--domain-option",
-                   f"data_dir={TAU2_DATA / 'airline'}", "--json", plugin=False)
+    proc = run_cli(
+        "check-plugin",
+        "airline",
+        "--domain-option",
+        f"data_dir={TAU2_DATA / 'airline'}",
+        "--json",
+        plugin=False,
+    )
     report = report_of(proc)
     assert proc.returncode == 1
     got = statuses(report)
     assert got["tasks"] == "pass"
     assert {k for k, v in got.items() if v == "fail"} == set(got) - {"tasks"}
     assert all("db.json" in c["summary"] for c in report["checks"] if c["status"] == "fail")
-    proc = run_cli("check-plugin", "airline", "--domain-option", f"task_file={tasks_file}",
-                   "--check", "tasks", "--check", "references", "--check", "schemas", "--json",
-                   plugin=False)
+    proc = run_cli(
+        "check-plugin",
+        "airline",
+        "--domain-option",
+        f"task_file={tasks_file}",
+        "--check",
+        "tasks",
+        "--check",
+        "references",
+        "--check",
+        "schemas",
+        "--json",
+        plugin=False,
+    )
     assert proc.returncode == 0
     assert statuses(report_of(proc)) == {"tasks": "pass", "references": "pass", "schemas": "pass"}

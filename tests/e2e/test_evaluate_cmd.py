@@ -15,8 +15,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "tau2-generated"
 TAU2_DATA = ROOT.parent / "shared" / "tau2-data"
-ROW_KEYS = {"id", "task_id", "trial", "reward", "reward_breakdown", "db_match", "action_checks",
-            "communicate_checks", "env_assertion_checks"}
+ROW_KEYS = {
+    "id",
+    "task_id",
+    "trial",
+    "reward",
+    "reward_breakdown",
+    "db_match",
+    "action_checks",
+    "communicate_checks",
+    "env_assertion_checks",
+}
 
 
 def runner(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -24,8 +33,9 @@ def runner(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env["RUNNER_LOAD_PLUGINS"] = "runner-mock,runner-retail"
     env.pop("RUNNER_PLUGINS", None)
     exe = Path(sys.executable).parent / "runner"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=120)
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
 
 
 def rows(proc: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
@@ -37,8 +47,19 @@ def rows(proc: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A finished `runner run` of the mock domain (replay agent, scripted user)."""
     base = tmp_path_factory.mktemp("evaluate")
-    proc = runner("run", "--domain", "mock", "--agent", "replay", "--user", "scripted",
-                  "--run-name", "oracle", "--no-progress", cwd=base)
+    proc = runner(
+        "run",
+        "--domain",
+        "mock",
+        "--agent",
+        "replay",
+        "--user",
+        "scripted",
+        "--run-name",
+        "oracle",
+        "--no-progress",
+        cwd=base,
+    )
     assert proc.returncode == 0, proc.stderr
     return base / "runs" / "oracle"
 
@@ -68,7 +89,9 @@ def test_an_edited_trajectory_is_scored_on_what_it_now_says(run_dir: Path, tmp_p
             for m in data["messages"]:
                 for c in m.get("tool_calls") or []:
                     if c["name"] == "update_task_status":
-                        c["arguments"]["status"] = "pending" if c["arguments"]["status"] != "pending" else "completed"
+                        c["arguments"]["status"] = (
+                            "pending" if c["arguments"]["status"] != "pending" else "completed"
+                        )
             changed = data["task_id"]
         edited.append(json.dumps(data))
     assert changed is not None
@@ -89,8 +112,13 @@ def test_an_edited_trajectory_is_scored_on_what_it_now_says(run_dir: Path, tmp_p
 def test_tau2_results_agree_with_the_rewards_tau2_recorded() -> None:
     if not (TAU2_DATA / "mock").is_dir():
         pytest.skip("τ²-bench mock data not found")
-    proc = runner("evaluate", str(FIXTURES / "mock.json"), "--domain-option",
-                  f"data_dir={TAU2_DATA / 'mock'}", "--json")
+    proc = runner(
+        "evaluate",
+        str(FIXTURES / "mock.json"),
+        "--domain-option",
+        f"data_dir={TAU2_DATA / 'mock'}",
+        "--json",
+    )
     got = rows(proc)
     assert len(got) == 50
     recorded = [r for r in got if r["recorded_reward"] is not None]
@@ -120,8 +148,15 @@ def test_judge_llm_judges_the_nl_assertions(run_dir: Path) -> None:
     verdict = json.dumps({"results": [{"index": 1, "reasoning": "No compliment.", "met": False}]})
     with LLMTestServer(default=verdict) as server:
         args = json.dumps({"api_base": server.url, "api_key": "sk-evaluate-secret-0123456789"})
-        proc = runner("evaluate", str(run_dir), "--judge-llm", "openai/gpt-4.1-nano",
-                      "--judge-llm-args", args, "--json")
+        proc = runner(
+            "evaluate",
+            str(run_dir),
+            "--judge-llm",
+            "openai/gpt-4.1-nano",
+            "--judge-llm-args",
+            args,
+            "--json",
+        )
         got = {r["task_id"]: r for r in rows(proc)}
         assert server.stats.count == 1
     judged = got["compliment_after_create"]
@@ -143,7 +178,9 @@ def _bad(tmp_path: Path, name: str, text: str, *extra: str) -> str:
     return proc.stderr
 
 
-def test_bad_files_get_one_paragraph_errors_with_file_line_and_field(run_dir: Path, tmp_path: Path) -> None:
+def test_bad_files_get_one_paragraph_errors_with_file_line_and_field(
+    run_dir: Path, tmp_path: Path
+) -> None:
     good = (run_dir / "results.jsonl").read_text().splitlines()
     err = _bad(tmp_path, "a.jsonl", good[0] + "\n{not json\n" + good[1] + "\n", "--domain", "mock")
     assert "a.jsonl, line 2, column 2: invalid JSON" in err
@@ -161,7 +198,11 @@ def test_bad_files_get_one_paragraph_errors_with_file_line_and_field(run_dir: Pa
     id_line = next(i for i, t in enumerate(text.splitlines(), 1) if f'"id": "{sim_id}"' in t)
     assert f"results.json, line {id_line - 1}, simulation {sim_id!r}" in err  # where it starts
     assert "field termination_reason" in err
-    err = _bad(tmp_path, "d.json", '{"info": {"environment_info": {"domain_name": "mock"}}, "simulations": [}')
+    err = _bad(
+        tmp_path,
+        "d.json",
+        '{"info": {"environment_info": {"domain_name": "mock"}}, "simulations": [}',
+    )
     assert "d.json, line 1, column" in err and "invalid JSON" in err
     err = _bad(tmp_path, "e.jsonl", good[0] + "\n", "--domain", "mokc")
     assert "mokc" in err and "mock" in err
@@ -184,7 +225,9 @@ def test_tau2_dir_format_is_read(tmp_path: Path) -> None:
     sims = data.pop("simulations")
     (tmp_path / "simulations").mkdir()
     for sim in sims[:3]:
-        (tmp_path / "simulations" / f"{sim['id'].replace('/', '_')}.json").write_text(json.dumps(sim))
+        (tmp_path / "simulations" / f"{sim['id'].replace('/', '_')}.json").write_text(
+            json.dumps(sim)
+        )
     (tmp_path / "results.json").write_text(json.dumps(data))
     results = read_results_file(tmp_path)
     assert results.format == "tau2" and results.domain == "mock"

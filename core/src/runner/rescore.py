@@ -83,26 +83,32 @@ def data_mismatch_warning(results: ResultsFile, domain: Any) -> str | None:
         return None
     hint = ""
     if results.format == TAU2_FORMAT:
-        hint = (f" For τ²-bench results pass --domain-option data_dir=<τ²-bench>/data/tau2/domains/"
-                f"{domain.name}.")
-    return (f"{len(differ)} of the {len(embedded)} tasks in {results.path} are not tasks of domain "
-            f"{domain.name!r} as configured (e.g. {differ[0]!r}); its DB checks replay the "
-            f"trajectories on that domain's data, which may not be the data they were produced "
-            f"with.{hint}")
+        hint = (
+            f" For τ²-bench results pass --domain-option data_dir=<τ²-bench>/data/tau2/domains/"
+            f"{domain.name}."
+        )
+    return (
+        f"{len(differ)} of the {len(embedded)} tasks in {results.path} are not tasks of domain "
+        f"{domain.name!r} as configured (e.g. {differ[0]!r}); its DB checks replay the "
+        f"trajectories on that domain's data, which may not be the data they were produced "
+        f"with.{hint}"
+    )
 
 
 def _actions(task: Any) -> list[tuple[str, Any]]:
     return [(a.name, a.arguments) for a in task.expected_actions()]
 
 
-def rescore(results: ResultsFile, domain: Any, judge: Any = None,
-            max_concurrency: int = 10) -> list[Rescored]:
+def rescore(
+    results: ResultsFile, domain: Any, judge: Any = None, max_concurrency: int = 10
+) -> list[Rescored]:
     """Evaluate every simulation of ``results`` again (synchronous; runs its own event loop)."""
     return asyncio.run(arescore(results, domain, judge, max_concurrency))
 
 
-async def arescore(results: ResultsFile, domain: Any, judge: Any = None,
-                   max_concurrency: int = 10) -> list[Rescored]:
+async def arescore(
+    results: ResultsFile, domain: Any, judge: Any = None, max_concurrency: int = 10
+) -> list[Rescored]:
     """Evaluate every simulation again; with a judge, up to ``max_concurrency`` at a time.
 
     A judge that fails on one simulation leaves its NL assertions not evaluated there (the
@@ -169,5 +175,9 @@ def _dump(checks: list[Any] | None) -> list[dict[str, Any]]:
 
 def average_reward(items: list[Rescored]) -> float | None:
     """Mean reward of the scored simulations (infrastructure errors are not scored)."""
-    scored = [i.run.reward_info.reward for i in items if not (i.run.reward_info.info or {}).get("not_scored")]
+    scored = [
+        i.run.reward_info.reward
+        for i in items
+        if not (i.run.reward_info.info or {}).get("not_scored")
+    ]
     return sum(scored) / len(scored) if scored else None

@@ -72,8 +72,10 @@ def read_results_file(path: str | Path) -> ResultsFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         if not exc.msg.startswith("Extra data") and path.suffix == ".json":
-            raise RunnerError(f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON "
-                              f"({exc.msg}). A τ²-bench results.json is one JSON object.") from None
+            raise RunnerError(
+                f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON "
+                f"({exc.msg}). A τ²-bench results.json is one JSON object."
+            ) from None
         data = None  # several JSON values, one per line: runner's results.jsonl
     if isinstance(data, dict) and ("simulations" in data or "info" in data):
         return _read_tau2(path, text, data)
@@ -97,8 +99,10 @@ def _read_runner(path: Path, text: str | None = None) -> ResultsFile:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             if last:
-                out.warnings.append(f"{path}, line {number} is incomplete (the run was still "
-                                    "writing it, or crashed); it was skipped.")
+                out.warnings.append(
+                    f"{path}, line {number} is incomplete (the run was still "
+                    "writing it, or crashed); it was skipped."
+                )
                 continue
             raise RunnerError(
                 f"{path}, line {number}, column {exc.colno}: invalid JSON ({exc.msg}). Each line "
@@ -106,8 +110,10 @@ def _read_runner(path: Path, text: str | None = None) -> ResultsFile:
                 "that line."
             ) from None
         if not isinstance(data, dict):
-            raise RunnerError(f"{path}, line {number}: expected a simulation result (a JSON "
-                              f"object), found {type(data).__name__}.")
+            raise RunnerError(
+                f"{path}, line {number}: expected a simulation result (a JSON "
+                f"object), found {type(data).__name__}."
+            )
         try:
             run = SimulationRun.model_validate(data)
         except ValidationError as exc:
@@ -125,8 +131,10 @@ def _read_run_json(path: Path, out: ResultsFile) -> None:
     try:
         data = json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
-        raise RunnerError(f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON "
-                          f"({exc.msg}). Fix it, or pass --domain to evaluate without it.") from None
+        raise RunnerError(
+            f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON "
+            f"({exc.msg}). Fix it, or pass --domain to evaluate without it."
+        ) from None
     config = data.get("config") if isinstance(data, dict) else None
     if not isinstance(config, dict):
         return
@@ -148,10 +156,13 @@ def _read_tau2(path: Path, text: str | None = None, data: Any = None) -> Results
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise RunnerError(f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON "
-                              f"({exc.msg}).") from None
+            raise RunnerError(
+                f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})."
+            ) from None
     if not isinstance(data, dict):
-        raise RunnerError(f"{path}: expected a τ²-bench Results object, found {type(data).__name__}.")
+        raise RunnerError(
+            f"{path}: expected a τ²-bench Results object, found {type(data).__name__}."
+        )
     out = ResultsFile(path=path, format=TAU2_FORMAT, runs=[])
     info = data.get("info")
     env_info = info.get("environment_info") if isinstance(info, dict) else None
@@ -161,7 +172,9 @@ def _read_tau2(path: Path, text: str | None = None, data: Any = None) -> Results
     raw_tasks = data.get("tasks")
     if raw_tasks is not None:
         if not isinstance(raw_tasks, list):
-            raise RunnerError(f"{_at(path, text, ['tasks'])}, field tasks: expected a list of tasks.")
+            raise RunnerError(
+                f"{_at(path, text, ['tasks'])}, field tasks: expected a list of tasks."
+            )
         tasks = []
         for i, item in enumerate(raw_tasks):
             try:
@@ -169,8 +182,9 @@ def _read_tau2(path: Path, text: str | None = None, data: Any = None) -> Results
             except ValidationError as exc:
                 tid = item.get("id") if isinstance(item, dict) else None
                 label = f"tasks[{i}]" + (f" (id {tid!r})" if tid is not None else "")
-                raise RunnerError(f"{_at(path, text, ['tasks', i])}, {label}"
-                                  f"{_problem(exc, item)}") from None
+                raise RunnerError(
+                    f"{_at(path, text, ['tasks', i])}, {label}{_problem(exc, item)}"
+                ) from None
         out.tasks = tasks
 
     sims = data.get("simulations")
@@ -183,10 +197,13 @@ def _read_tau2(path: Path, text: str | None = None, data: Any = None) -> Results
             try:
                 sources.append((json.loads(sim_text), file, sim_text, []))
             except json.JSONDecodeError as exc:
-                raise RunnerError(f"{file}, line {exc.lineno}, column {exc.colno}: invalid JSON "
-                                  f"({exc.msg}).") from None
+                raise RunnerError(
+                    f"{file}, line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})."
+                ) from None
     elif sims is not None and not isinstance(sims, list):
-        raise RunnerError(f"{_at(path, text, ['simulations'])}, field simulations: expected a list.")
+        raise RunnerError(
+            f"{_at(path, text, ['simulations'])}, field simulations: expected a list."
+        )
     for raw, file, file_text, where in sources:
         if not isinstance(raw, dict):
             raise RunnerError(f"{_at(file, file_text, where)}: expected a simulation object.")
@@ -205,7 +222,9 @@ def _read_tau2(path: Path, text: str | None = None, data: Any = None) -> Results
             out.runs.append(SimulationRun.model_validate(item))
         except ValidationError as exc:
             label = f"simulation {raw.get('id')!r}" if raw.get("id") is not None else "simulation"
-            raise RunnerError(f"{_at(file, file_text, where)}, {label}{_problem(exc, raw)}") from None
+            raise RunnerError(
+                f"{_at(file, file_text, where)}, {label}{_problem(exc, raw)}"
+            ) from None
     return out
 
 

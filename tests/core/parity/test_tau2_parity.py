@@ -37,7 +37,9 @@ def _cases() -> list[Any]:
         data = json.loads((FIXTURES / f"{domain}.json").read_text(encoding="utf-8"))
         for index, sim in enumerate(data["simulations"]):
             variant = sim["info"]["parity"]["variant"]
-            cases.append(pytest.param(domain, index, id=f"{domain}-{sim['task_id'][:48]}-{variant}"))
+            cases.append(
+                pytest.param(domain, index, id=f"{domain}-{sim['task_id'][:48]}-{variant}")
+            )
     return cases
 
 
@@ -48,8 +50,12 @@ def _loaded(domain: str) -> tuple[Any, Any, dict[str, Any]]:
     from runner.results import read_results_file
 
     results = read_results_file(FIXTURES / f"{domain}.json")
-    dom = load_plugins().registry("domains").get(domain).obj.configure(
-        {"data_dir": str(TAU2_DATA / domain)})
+    dom = (
+        load_plugins()
+        .registry("domains")
+        .get(domain)
+        .obj.configure({"data_dir": str(TAU2_DATA / domain)})
+    )
     return results, dom, resolve_tasks(results, dom)
 
 
@@ -63,8 +69,10 @@ class RecordedVerdicts:
         from runner.models.simulation import NLAssertionCheck
 
         assert [c.nl_assertion for c in self.checks] == assertions
-        return [NLAssertionCheck(nl_assertion=c.nl_assertion, met=c.met, justification="recorded")
-                for c in self.checks]
+        return [
+            NLAssertionCheck(nl_assertion=c.nl_assertion, met=c.met, justification="recorded")
+            for c in self.checks
+        ]
 
 
 def _rescored(domain: str, index: int) -> tuple[Any, Any, Any, dict[str, Any]]:
@@ -76,7 +84,11 @@ def _rescored(domain: str, index: int) -> tuple[Any, Any, Any, dict[str, Any]]:
     results, dom, tasks = _loaded(domain)
     run = results.runs[index]
     notes = run.info["parity"]
-    judge = RecordedVerdicts(run.reward_info.nl_assertions) if notes["nl"].startswith("judged") else None
+    judge = (
+        RecordedVerdicts(run.reward_info.nl_assertions)
+        if notes["nl"].startswith("judged")
+        else None
+    )
     ours = asyncio.run(aevaluate_simulation(run, tasks[run.task_id], dom.environment, judge))
     return run, run.reward_info, ours, notes
 
@@ -92,9 +104,12 @@ def test_same_verdicts_as_tau2(domain: str, index: int) -> None:
         assert "tau2_evaluator_error" in notes
         return
     assert ours.reward == theirs.reward
-    assert _flags(ours.action_checks, "action_match") == _flags(theirs.action_checks, "action_match")
+    assert _flags(ours.action_checks, "action_match") == _flags(
+        theirs.action_checks, "action_match"
+    )
     assert [c.action.name for c in ours.action_checks or []] == [
-        c.action.name for c in theirs.action_checks or []]
+        c.action.name for c in theirs.action_checks or []
+    ]
     assert _flags(ours.communicate_checks, "met") == _flags(theirs.communicate_checks, "met")
     assert _flags(ours.env_assertions, "met") == _flags(theirs.env_assertions, "met")
     if notes["nl"].startswith("judged"):
@@ -149,8 +164,15 @@ def test_the_fixtures_cover_what_they_claim() -> None:
             if sim.get("reward_info"):
                 rewards.setdefault(domain, set()).add(sim["reward_info"]["reward"])
     for domain in DOMAINS:
-        assert {"gold", "wrong_argument", "missing_write", "extra_write", "tool_errors",
-                "max_steps", "agent_stop"} <= seen[domain]
+        assert {
+            "gold",
+            "wrong_argument",
+            "missing_write",
+            "extra_write",
+            "tool_errors",
+            "max_steps",
+            "agent_stop",
+        } <= seen[domain]
         assert rewards[domain] == {0.0, 1.0}
     assert "user_action_by_agent" in seen["telecom"]
     assert {"missing_communicate", "communicate_reformatted", "gold_judged_unmet"} <= seen["retail"]
@@ -164,15 +186,20 @@ def test_tau2_scores_its_own_gold_below_one_on_the_two_contradictory_mock_tasks(
     """The evidence behind ``TAU2_UNSOLVABLE`` in tests/plugins/mock: τ²-bench's evaluator gives
     the gold trajectory (the expected actions) 0.0 on both tasks, for the same reasons."""
     data = json.loads((FIXTURES / "mock.json").read_text(encoding="utf-8"))
-    by_key = {(s["task_id"], s["info"]["parity"]["variant"]): s["reward_info"]
-              for s in data["simulations"] if s.get("reward_info")}
+    by_key = {
+        (s["task_id"], s["info"]["parity"]["variant"]): s["reward_info"]
+        for s in data["simulations"]
+        if s.get("reward_info")
+    }
     history = by_key[("update_task_with_history_and_env_assertions", "gold")]
     assert history["reward"] == 0.0 and history["reward_breakdown"] == {"ENV_ASSERTION": 0.0}
     user_tools = by_key[("update_task_with_user_tools", "gold")]
     assert user_tools["reward"] == 0.0
     assert user_tools["reward_breakdown"] == {"DB": 1.0, "ENV_ASSERTION": 0.0, "ACTION": 1.0}
     # Completing task_2 (not an expected action) is what the first task's assertion wants ...
-    assert by_key[("update_task_with_history_and_env_assertions", "complete_task_2")]["reward"] == 1.0
+    assert (
+        by_key[("update_task_with_history_and_env_assertions", "complete_task_2")]["reward"] == 1.0
+    )
     # ... while the second cannot be passed at all: dismissing the notification fixes the
     # assertion and breaks the DB check.
     dismiss = by_key[("update_task_with_user_tools", "with_dismiss")]
@@ -186,8 +213,9 @@ def test_where_tau2_evaluator_raises_runner_reports_a_failed_assertion() -> None
     if not (TAU2_DATA / "mock").is_dir():
         pytest.skip(f"τ²-bench mock data not found at {TAU2_DATA / 'mock'}")
     results, _, _ = _loaded("mock")
-    index = next(i for i, r in enumerate(results.runs)
-                 if "tau2_evaluator_error" in r.info["parity"])
+    index = next(
+        i for i, r in enumerate(results.runs) if "tau2_evaluator_error" in r.info["parity"]
+    )
     run, theirs, ours, notes = _rescored("mock", index)
     assert theirs is None and "not found" in notes["tau2_evaluator_error"]
     assert ours.reward == 0.0

@@ -16,23 +16,43 @@ from runner.cli.app import get_plugins
 from runner.cli.run_cmd import KEY_VALUE
 
 EXIT_FAILED = 1
-MARK = {"pass": "[green]pass[/]", "fail": "[red]FAIL[/]", "warn": "[yellow]warn[/]",
-        "skip": "[dim]skip[/]"}
+MARK = {
+    "pass": "[green]pass[/]",
+    "fail": "[red]FAIL[/]",
+    "warn": "[yellow]warn[/]",
+    "skip": "[dim]skip[/]",
+}
 LISTED = 10
 
 
 @click.command("check-plugin")
 @click.argument("domain_name", metavar="DOMAIN")
-@click.option("--domain-option", "domain_options", type=KEY_VALUE, multiple=True,
-              help="Domain option, e.g. data_dir=PATH (repeatable).")
+@click.option(
+    "--domain-option",
+    "domain_options",
+    type=KEY_VALUE,
+    multiple=True,
+    help="Domain option, e.g. data_dir=PATH (repeatable).",
+)
 @click.option("--task-split", help="Only the tasks of this split [default: every split].")
-@click.option("--check", "checks", multiple=True, metavar="NAME",
-              help="Run only this check (repeatable): tasks, references, schemas, oracle, "
-                   "state_hash, isolation, bad_arguments.")
+@click.option(
+    "--check",
+    "checks",
+    multiple=True,
+    metavar="NAME",
+    help="Run only this check (repeatable): tasks, references, schemas, oracle, "
+    "state_hash, isolation, bad_arguments.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 @click.pass_context
-def check_plugin(ctx: click.Context, domain_name: str, domain_options: tuple[tuple[str, Any], ...],
-                 task_split: str | None, checks: tuple[str, ...], as_json: bool) -> None:
+def check_plugin(
+    ctx: click.Context,
+    domain_name: str,
+    domain_options: tuple[tuple[str, Any], ...],
+    task_split: str | None,
+    checks: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Check that a domain plugin behaves as runner expects (any domain, yours included)."""
     from runner.build import get_domain
     from runner.conformance import check_domain
@@ -46,8 +66,14 @@ def check_plugin(ctx: click.Context, domain_name: str, domain_options: tuple[tup
         if not as_json:
             click.echo(f"  {result.name}: {result.status} ({result.seconds:.1f} s)", err=True)
 
-    report = check_domain(domain, name=domain_name, plugin_modules=modules,
-                          checks=checks or None, split=task_split, on_check=progress)
+    report = check_domain(
+        domain,
+        name=domain_name,
+        plugin_modules=modules,
+        checks=checks or None,
+        split=task_split,
+        on_check=progress,
+    )
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -63,8 +89,10 @@ def _print_report(report: Any) -> None:
 
     console = Console()
     options = ", ".join(f"{k}={v}" for k, v in report.options.items())
-    table = Table(title=f"check-plugin {report.domain}" + (f" ({escape(options)})" if options else ""),
-                  title_justify="left")
+    table = Table(
+        title=f"check-plugin {report.domain}" + (f" ({escape(options)})" if options else ""),
+        title_justify="left",
+    )
     for col in ("check", "status", "what it proves", "result"):
         table.add_column(col, overflow="fold")
     for c in report.checks:
@@ -75,8 +103,9 @@ def _print_report(report: Any) -> None:
             continue
         console.print(f"\n[bold]{c.name}[/] ({c.status}): {escape(c.summary)}")
         for item in c.failures[:LISTED]:
-            console.print("  - " + escape(json.dumps(item, ensure_ascii=False, default=str)),
-                          soft_wrap=True)
+            console.print(
+                "  - " + escape(json.dumps(item, ensure_ascii=False, default=str)), soft_wrap=True
+            )
         if len(c.failures) > LISTED:
             console.print(f"  ... and {len(c.failures) - LISTED} more (see --json)")
     verdict = "[green]all checks passed[/]" if report.ok else "[red]some checks failed[/]"

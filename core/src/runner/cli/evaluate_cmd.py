@@ -20,14 +20,30 @@ from runner.cli.run_cmd import JSON_OBJECT, KEY_VALUE
 @click.command("evaluate")
 @click.argument("results_path", metavar="RESULTS", type=click.Path(path_type=Path))
 @click.option("--domain", help="Domain to score against [default: the one the file names].")
-@click.option("--domain-option", "domain_options", type=KEY_VALUE, multiple=True,
-              help="Domain option, e.g. data_dir=PATH (repeatable; overrides the run's own).")
-@click.option("--judge-llm", help="Model of the NL-assertion judge (none: NL checks not evaluated).")
-@click.option("--judge-llm-args", type=JSON_OBJECT, default=None,
-              help="JSON object of judge LLM arguments.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per simulation on stdout.")
-def evaluate(results_path: Path, domain: str | None, domain_options: tuple[tuple[str, Any], ...],
-             judge_llm: str | None, judge_llm_args: dict[str, Any] | None, as_json: bool) -> None:
+@click.option(
+    "--domain-option",
+    "domain_options",
+    type=KEY_VALUE,
+    multiple=True,
+    help="Domain option, e.g. data_dir=PATH (repeatable; overrides the run's own).",
+)
+@click.option(
+    "--judge-llm", help="Model of the NL-assertion judge (none: NL checks not evaluated)."
+)
+@click.option(
+    "--judge-llm-args", type=JSON_OBJECT, default=None, help="JSON object of judge LLM arguments."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object per simulation on stdout."
+)
+def evaluate(
+    results_path: Path,
+    domain: str | None,
+    domain_options: tuple[tuple[str, Any], ...],
+    judge_llm: str | None,
+    judge_llm_args: dict[str, Any] | None,
+    as_json: bool,
+) -> None:
     """Re-score RESULTS: a run directory, a results.jsonl, or a τ²-bench results.json.
 
     Tasks come from the file when it embeds them (τ²-bench), else from the domain.
@@ -46,10 +62,14 @@ def evaluate(results_path: Path, domain: str | None, domain_options: tuple[tuple
         raise RunnerError(f"{results.path} holds no simulation results; nothing to evaluate.")
     name = domain or results.domain
     if not name:
-        where = ("no info.environment_info.domain_name" if results.format == "tau2"
-                 else "no run.json next to it")
-        raise RunnerError(f"{results.path} does not say which domain it was run on ({where}). "
-                          "Pass --domain NAME.")
+        where = (
+            "no info.environment_info.domain_name"
+            if results.format == "tau2"
+            else "no run.json next to it"
+        )
+        raise RunnerError(
+            f"{results.path} does not say which domain it was run on ({where}). Pass --domain NAME."
+        )
     options = {**results.domain_options, **dict(domain_options)}
     dom = get_domain(RunConfig(domain=name, domain_options=options), get_plugins())
     mismatch = data_mismatch_warning(results, dom)
@@ -87,32 +107,54 @@ def _print_table(rows: list[dict[str, Any]], path: Path, domain: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"{path} ({domain}): {len(rows)} simulations", title_justify="left")
-    for col in ("task", "trial", "reward", "recorded", "DB", "actions", "comm.", "env", "NL",
-                "ended"):
+    for col in (
+        "task",
+        "trial",
+        "reward",
+        "recorded",
+        "DB",
+        "actions",
+        "comm.",
+        "env",
+        "NL",
+        "ended",
+    ):
         table.add_column(col, overflow="fold")
     for row in rows:
         nl = "n/e" if row["not_evaluated"] else _ratio(row["nl_assertion_checks"], "met")
         recorded = row["recorded_reward"]
         table.add_row(
-            str(row["task_id"]), str(row["trial"]), f"{row['reward']:.3f}",
-            "-" if recorded is None else f"{recorded:.3f}", _mark(row["db_match"]),
+            str(row["task_id"]),
+            str(row["trial"]),
+            f"{row['reward']:.3f}",
+            "-" if recorded is None else f"{recorded:.3f}",
+            _mark(row["db_match"]),
             _ratio(row["action_checks"], "action_match"),
             _ratio(row["communicate_checks"], "met"),
-            _ratio(row["env_assertion_checks"], "met"), nl, row["termination_reason"],
+            _ratio(row["env_assertion_checks"], "met"),
+            nl,
+            row["termination_reason"],
         )
     console = Console()
     console.print(table)
     scored = [r for r in rows if r["termination_reason"] != "infrastructure_error"]
     if scored:
         average = sum(r["reward"] for r in scored) / len(scored)
-        console.print(f"Average reward: {average:.3f} over {len(scored)} scored simulations"
-                      + (f" ({len(rows) - len(scored)} infrastructure errors not scored)"
-                         if len(scored) < len(rows) else ""))
+        console.print(
+            f"Average reward: {average:.3f} over {len(scored)} scored simulations"
+            + (
+                f" ({len(rows) - len(scored)} infrastructure errors not scored)"
+                if len(scored) < len(rows)
+                else ""
+            )
+        )
     compared = [r for r in scored if r["recorded_reward"] is not None]
     if compared:
         same = sum(1 for r in compared if abs(r["reward"] - r["recorded_reward"]) < 1e-9)
         console.print(f"Same reward as recorded in the file: {same} of {len(compared)}")
     unjudged = sum(1 for r in rows if r["not_evaluated"])
     if unjudged:
-        console.print(f"NL assertions not evaluated (n/e) in {unjudged} simulations "
-                      "(pass --judge-llm MODEL to judge them).")
+        console.print(
+            f"NL assertions not evaluated (n/e) in {unjudged} simulations "
+            "(pass --judge-llm MODEL to judge them)."
+        )

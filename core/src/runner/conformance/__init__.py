@@ -37,9 +37,14 @@ class CheckResult:
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "status": self.status,
-                "summary": self.summary, "failures": self.failures,
-                "seconds": round(self.seconds, 3)}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "summary": self.summary,
+            "failures": self.failures,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 @dataclass
@@ -59,8 +64,12 @@ class ConformanceReport:
         return next(c for c in self.checks if c.name == name)
 
     def to_json(self) -> dict[str, Any]:
-        return {"domain": self.domain, "options": self.options, "ok": self.ok,
-                "checks": [c.to_json() for c in self.checks]}
+        return {
+            "domain": self.domain,
+            "options": self.options,
+            "ok": self.ok,
+            "checks": [c.to_json() for c in self.checks],
+        }
 
     def describe_failures(self) -> str:
         """A readable list of what failed (for assertion messages)."""
@@ -104,23 +113,39 @@ class Subject:
 #: (status, summary, failures).
 CHECKS: dict[str, tuple[str, str]] = {
     "tasks": ("Every task loads and validates", "runner.conformance.task_checks:check_tasks"),
-    "references": ("Tasks refer to existing tools and functions; initial states apply",
-                   "runner.conformance.task_checks:check_references"),
-    "schemas": ("Tool schemas (agent and user side) are valid OpenAI function schemas",
-                "runner.conformance.schema_checks:check_schemas"),
-    "oracle": ("The replay oracle + scripted user score 1.0 on every non-LLM check",
-               "runner.conformance.oracle_check:check_oracle"),
-    "state_hash": ("state_hash() is stable: fresh environments, two processes, read calls",
-                   "runner.conformance.state_checks:check_state_hash"),
+    "references": (
+        "Tasks refer to existing tools and functions; initial states apply",
+        "runner.conformance.task_checks:check_references",
+    ),
+    "schemas": (
+        "Tool schemas (agent and user side) are valid OpenAI function schemas",
+        "runner.conformance.schema_checks:check_schemas",
+    ),
+    "oracle": (
+        "The replay oracle + scripted user score 1.0 on every non-LLM check",
+        "runner.conformance.oracle_check:check_oracle",
+    ),
+    "state_hash": (
+        "state_hash() is stable: fresh environments, two processes, read calls",
+        "runner.conformance.state_checks:check_state_hash",
+    ),
     "isolation": ("Environments share no state", "runner.conformance.state_checks:check_isolation"),
-    "bad_arguments": ("Bad tool arguments give an error ToolMessage, never an exception",
-                      "runner.conformance.state_checks:check_bad_arguments"),
+    "bad_arguments": (
+        "Bad tool arguments give an error ToolMessage, never an exception",
+        "runner.conformance.state_checks:check_bad_arguments",
+    ),
 }
 
 
-def check_domain(domain: Any, *, name: str | None = None, plugin_modules: Sequence[str] = (),
-                 checks: Sequence[str] | None = None, split: str | None = None,
-                 on_check: Callable[[CheckResult], None] | None = None) -> ConformanceReport:
+def check_domain(
+    domain: Any,
+    *,
+    name: str | None = None,
+    plugin_modules: Sequence[str] = (),
+    checks: Sequence[str] | None = None,
+    split: str | None = None,
+    on_check: Callable[[CheckResult], None] | None = None,
+) -> ConformanceReport:
     """Run the conformance checks on ``domain`` (already configured with its options).
 
     ``name`` (the registered name) and ``plugin_modules`` let the cross-process check rebuild the
@@ -134,8 +159,9 @@ def check_domain(domain: Any, *, name: str | None = None, plugin_modules: Sequen
     selected = list(checks) if checks else list(CHECKS)
     unknown = [c for c in selected if c not in CHECKS]
     if unknown:
-        raise ConfigError(f"Unknown check {', '.join(map(repr, unknown))}. Known checks: "
-                          f"{', '.join(CHECKS)}.")
+        raise ConfigError(
+            f"Unknown check {', '.join(map(repr, unknown))}. Known checks: {', '.join(CHECKS)}."
+        )
     subject = Subject(domain=domain, name=name, plugin_modules=tuple(plugin_modules), split=split)
     results = []
     for check_name in selected:
@@ -145,13 +171,17 @@ def check_domain(domain: Any, *, name: str | None = None, plugin_modules: Sequen
             status, summary, failures = resolve(ref)(subject)
         except Exception as exc:  # the domain failed where the check needed it: that is the result
             status, summary, failures = FAIL, describe(exc), []
-        result = CheckResult(check_name, title, status, summary, failures,
-                             time.perf_counter() - start)
+        result = CheckResult(
+            check_name, title, status, summary, failures, time.perf_counter() - start
+        )
         results.append(result)
         if on_check is not None:
             on_check(result)
-    return ConformanceReport(domain=getattr(domain, "name", "?"),
-                             options=dict(getattr(domain, "options", {}) or {}), checks=results)
+    return ConformanceReport(
+        domain=getattr(domain, "name", "?"),
+        options=dict(getattr(domain, "options", {}) or {}),
+        checks=results,
+    )
 
 
 def describe(exc: BaseException) -> str:

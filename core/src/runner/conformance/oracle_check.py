@@ -40,8 +40,10 @@ def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
             continue
         entry = {"task_id": task.id, "failed_checks": problems}
         if _only_contradicted_assertions(problems, task, subject.domain):
-            entry["note"] = ("its env assertions fail on its own expected state (initial state "
-                             "+ expected actions): the task data contradict themselves")
+            entry["note"] = (
+                "its env assertions fail on its own expected state (initial state "
+                "+ expected actions): the task data contradict themselves"
+            )
             inconsistent.append(entry)
         else:
             failures.append(entry)
@@ -85,9 +87,15 @@ async def _simulate(domain: Any, task: Any) -> Any:
 
     try:
         orchestrator = HalfDuplexOrchestrator(
-            environment=domain.environment(), agent=ReplayAgent(task), user=ScriptedUser(task),
-            task=task, seed=0, max_steps=4 * len(task.expected_actions()) + 20, max_errors=1000,
-            timeout=None)
+            environment=domain.environment(),
+            agent=ReplayAgent(task),
+            user=ScriptedUser(task),
+            task=task,
+            seed=0,
+            max_steps=4 * len(task.expected_actions()) + 20,
+            max_errors=1000,
+            timeout=None,
+        )
         return await run_simulation(orchestrator, environment_factory=domain.environment)
     except Exception as exc:
         return [{"check": "simulation", "error": describe(exc)}]
@@ -105,18 +113,29 @@ def _failed_checks(run: Any) -> list[dict[str, Any]]:
         out.append({"check": "db", **db.model_dump(mode="json", exclude={"db_match", "db_reward"})})
     for c in info.action_checks or []:
         if not c.action_match:
-            out.append({"check": "action", "action": c.action.name,
-                        "arguments": c.action.arguments, "requestor": c.action.requestor,
-                        "closest_call": c.closest_call})
+            out.append(
+                {
+                    "check": "action",
+                    "action": c.action.name,
+                    "arguments": c.action.arguments,
+                    "requestor": c.action.requestor,
+                    "closest_call": c.closest_call,
+                }
+            )
     for c in info.communicate_checks or []:
         if not c.met:
             out.append({"check": "communicate", "info": c.info, "justification": c.justification})
     for c in info.env_assertions or []:
         if not c.met:
-            out.append({"check": "env_assertion", "function": c.env_assertion.func_name,
-                        "env_type": c.env_assertion.env_type,
-                        "arguments": c.env_assertion.arguments,
-                        "error": getattr(c, "error", None)})
+            out.append(
+                {
+                    "check": "env_assertion",
+                    "function": c.env_assertion.func_name,
+                    "env_type": c.env_assertion.env_type,
+                    "arguments": c.env_assertion.arguments,
+                    "error": getattr(c, "error", None),
+                }
+            )
     return out
 
 
@@ -134,8 +153,15 @@ def _failed_expected_calls(run: Any, task: Any) -> list[dict[str, Any]]:
     out = []
     for call, result in calls_with_results(list(run.messages)[history:]):
         if result is not None and result.error:
-            out.append({"check": "expected_action", "action": call.name, "requestor": call.requestor,
-                        "arguments": call.arguments, "error": (result.content or "")[:300]})
+            out.append(
+                {
+                    "check": "expected_action",
+                    "action": call.name,
+                    "requestor": call.requestor,
+                    "arguments": call.arguments,
+                    "error": (result.content or "")[:300],
+                }
+            )
     return out
 
 
@@ -149,6 +175,9 @@ def _only_contradicted_assertions(problems: list[dict[str, Any]], task: Any, dom
         gold = expected_state(task, domain.environment)
     except Exception:
         return False
-    failing_on_gold = {(c.env_assertion.func_name, repr(c.env_assertion.arguments))
-                       for c in gold.assertions if not c.met}
+    failing_on_gold = {
+        (c.env_assertion.func_name, repr(c.env_assertion.arguments))
+        for c in gold.assertions
+        if not c.met
+    }
     return all((p["function"], repr(p["arguments"])) in failing_on_gold for p in problems)

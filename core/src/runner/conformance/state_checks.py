@@ -42,14 +42,21 @@ def check_state_hash(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     fresh = domain.environment().state_hash()
     again = domain.environment().state_hash()
     if fresh != again:
-        failures.append({"problem": "two fresh environments hash differently",
-                         "hashes": [fresh, again]})
+        failures.append(
+            {"problem": "two fresh environments hash differently", "hashes": [fresh, again]}
+        )
     here = hashes_in_this_process(domain, subject.tasks())
     for key, value in hashes_in_this_process(domain, subject.tasks()).items():
         if here.get(key) != value:
-            failures.append({"problem": "the same steps on two fresh environments give two "
-                             "hashes (a tool is not deterministic)", "state": key,
-                             "first": here.get(key), "second": value})
+            failures.append(
+                {
+                    "problem": "the same steps on two fresh environments give two "
+                    "hashes (a tool is not deterministic)",
+                    "state": key,
+                    "first": here.get(key),
+                    "second": value,
+                }
+            )
     notes = []
     try:
         there = hashes_in_child(subject)
@@ -59,9 +66,14 @@ def check_state_hash(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     if there is not None:
         for key in sorted(set(here) | set(there)):
             if here.get(key) != there.get(key):
-                failures.append({"problem": "another process computes another hash",
-                                 "state": key, "this_process": here.get(key),
-                                 "other_process": there.get(key)})
+                failures.append(
+                    {
+                        "problem": "another process computes another hash",
+                        "state": key,
+                        "this_process": here.get(key),
+                        "other_process": there.get(key),
+                    }
+                )
     reads = 0
     for task, call in _read_calls(subject):
         env = domain.environment()
@@ -71,12 +83,20 @@ def check_state_hash(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
         after = env.state_hash()
         reads += 1
         if before != after:
-            failures.append({"problem": "a read-only tool call changed the state",
-                             "task_id": getattr(task, "id", None), "tool": call.name,
-                             "requestor": call.requestor, "arguments": call.arguments,
-                             "result": (result.content or "")[:200]})
-    summary = (f"{len(here)} states twice here and in a second process, {reads} read calls; "
-               f"{len(failures)} problem(s)")
+            failures.append(
+                {
+                    "problem": "a read-only tool call changed the state",
+                    "task_id": getattr(task, "id", None),
+                    "tool": call.name,
+                    "requestor": call.requestor,
+                    "arguments": call.arguments,
+                    "result": (result.content or "")[:200],
+                }
+            )
+    summary = (
+        f"{len(here)} states twice here and in a second process, {reads} read calls; "
+        f"{len(failures)} problem(s)"
+    )
     if notes:
         summary += f" ({'; '.join(notes)})"
     if failures:
@@ -109,22 +129,31 @@ class _ChildUnavailable(Exception):
 def hashes_in_child(subject: Subject) -> dict[str, str]:
     """The same hashes computed by a fresh Python process with a different hash seed."""
     domain = subject.domain
-    spec: dict[str, Any] = {"options": dict(getattr(domain, "options", {}) or {}),
-                            "split": subject.split}
+    spec: dict[str, Any] = {
+        "options": dict(getattr(domain, "options", {}) or {}),
+        "split": subject.split,
+    }
     if subject.name:
         spec.update(name=subject.name, modules=list(subject.plugin_modules))
     else:
         cls = type(domain)
         if "<locals>" in cls.__qualname__ or cls.__module__ == "__main__":
-            raise _ChildUnavailable(f"class {cls.__qualname__} cannot be imported by another process")
+            raise _ChildUnavailable(
+                f"class {cls.__qualname__} cannot be imported by another process"
+            )
         spec["class"] = f"{cls.__module__}:{cls.__qualname__}"
     env = dict(os.environ)
     env["PYTHONHASHSEED"] = "4242" if os.environ.get("PYTHONHASHSEED") != "4242" else "2424"
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
     code = "import sys, runner.conformance.state_checks as s; s.child_main(sys.argv[1])"
     try:
-        proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], env=env,
-                              capture_output=True, text=True, timeout=CHILD_TIMEOUT)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(spec)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"the second process did not finish in {CHILD_TIMEOUT} s") from None
     if proc.returncode != 0:
@@ -160,7 +189,9 @@ def _read_calls(subject: Subject) -> list[tuple[Any, Any]]:
     for task in subject.tasks():
         for action in task.expected_actions():
             call = _call(action.name, dict(action.arguments), action.requestor, len(calls))
-            key = json.dumps([call.requestor, call.name, call.arguments], sort_keys=True, default=str)
+            key = json.dumps(
+                [call.requestor, call.name, call.arguments], sort_keys=True, default=str
+            )
             kit = probe.toolkit_for(call.requestor)
             if key in seen or kit is None or not kit.has_tool(call.name) or kit.is_write(call.name):
                 continue
@@ -192,13 +223,22 @@ def check_isolation(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
         other.apply_initial_state(task.initial_state)
         other_before = other.state_hash()
         one.execute(call)
-        evidence = {"task_id": task.id, "tool": call.name, "requestor": side,
-                    "arguments": call.arguments}
+        evidence = {
+            "task_id": task.id,
+            "tool": call.name,
+            "requestor": side,
+            "arguments": call.arguments,
+        }
         if other.state_hash() != other_before:
             failures.append({**evidence, "problem": "a write in one environment changed another"})
         if domain.environment().state_hash() != pristine:
-            failures.append({**evidence, "problem": "a write changed the state of environments "
-                             "created afterwards (the pristine data are shared)"})
+            failures.append(
+                {
+                    **evidence,
+                    "problem": "a write changed the state of environments "
+                    "created afterwards (the pristine data are shared)",
+                }
+            )
     if not tried:
         return SKIP, "no expected write action of any task changes the state", []
     return (FAIL if failures else PASS), f"wrote with {', '.join(tried)}", failures
@@ -223,8 +263,14 @@ def _changing_write(subject: Subject, side: str) -> tuple[Any, Any] | None:
 
 # -- bad arguments -------------------------------------------------------------------------
 WRONG_TYPE_CASE = " of the wrong type"
-WRONG_TYPE = {"string": [[1]], "integer": "not a number", "number": "not a number",
-              "boolean": [1], "array": 5, "object": 5}
+WRONG_TYPE = {
+    "string": [[1]],
+    "integer": "not a number",
+    "number": "not a number",
+    "boolean": [1],
+    "array": 5,
+    "object": 5,
+}
 
 
 def check_bad_arguments(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
@@ -236,8 +282,10 @@ def check_bad_arguments(subject: Subject) -> tuple[str, str, list[dict[str, Any]
     for side, tools in (("assistant", probe.tools()), ("user", probe.user_tools())):
         cases = [("an unknown tool", _call("no_such_tool_xyz", {}, side))]
         for tool in tools:
-            cases.extend((f"{tool.name}: {what}", _call(tool.name, args, side))
-                         for what, args in bad_arguments(tool))
+            cases.extend(
+                (f"{tool.name}: {what}", _call(tool.name, args, side))
+                for what, args in bad_arguments(tool)
+            )
         for what, call in cases:
             calls += 1
             evidence = {"side": side, "case": what, "arguments": call.arguments}
@@ -247,11 +295,15 @@ def check_bad_arguments(subject: Subject) -> tuple[str, str, list[dict[str, Any]
                 failures.append({**evidence, "problem": f"raised {describe(exc)}"})
                 continue
             if not isinstance(result, ToolMessage):
-                failures.append({**evidence, "problem": f"returned {type(result).__name__}, "
-                                 "not a ToolMessage"})
+                failures.append(
+                    {**evidence, "problem": f"returned {type(result).__name__}, not a ToolMessage"}
+                )
             elif result.error is not True:
-                item = {**evidence, "problem": "accepted (no error ToolMessage)",
-                        "result": (result.content or "")[:200]}
+                item = {
+                    **evidence,
+                    "problem": "accepted (no error ToolMessage)",
+                    "result": (result.content or "")[:200],
+                }
                 # A domain may call its tools with unvalidated arguments, as τ²-bench does; a
                 # wrongly typed value is then the tool's business. Anything else must error.
                 (lenient if what.endswith(WRONG_TYPE_CASE) else failures).append(item)
@@ -282,5 +334,11 @@ def bad_arguments(tool: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _valid_example(schema: dict[str, Any]) -> Any:
-    return {"string": "x", "integer": 1, "number": 1.0, "boolean": True, "array": [],
-            "object": {}}.get(str(schema.get("type")), "x")
+    return {
+        "string": "x",
+        "integer": 1,
+        "number": 1.0,
+        "boolean": True,
+        "array": [],
+        "object": {},
+    }.get(str(schema.get("type")), "x")

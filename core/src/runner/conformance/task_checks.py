@@ -27,8 +27,12 @@ def check_tasks(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
         return FAIL, "the domain has no tasks", failures
     for task in tasks:
         if not isinstance(task, Task):
-            failures.append({"task_id": getattr(task, "id", None),
-                             "problem": f"tasks() returned a {type(task).__name__}, not a runner Task"})
+            failures.append(
+                {
+                    "task_id": getattr(task, "id", None),
+                    "problem": f"tasks() returned a {type(task).__name__}, not a runner Task",
+                }
+            )
             continue
         try:
             again = Task.model_validate(task.to_json())
@@ -39,7 +43,11 @@ def check_tasks(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
             failures.append({"task_id": task.id, "problem": "the id changes in a JSON round trip"})
     status = FAIL if failures else PASS
     where = f"split {subject.split!r}" if subject.split else f"splits {', '.join(splits)}"
-    return status, f"{len(tasks)} tasks ({where}); {len(failures)} problem(s)", failures[:MAX_LISTED]
+    return (
+        status,
+        f"{len(tasks)} tasks ({where}); {len(failures)} problem(s)",
+        failures[:MAX_LISTED],
+    )
 
 
 def check_references(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
@@ -71,7 +79,9 @@ def _task_problems(task: Any, env: Any) -> list[str]:
         try:
             kit.get_tool(action.name).validate(dict(action.arguments))
         except Exception as exc:
-            problems.append(f"expected action {action.name!r} has invalid arguments: {describe(exc)}")
+            problems.append(
+                f"expected action {action.name!r} has invalid arguments: {describe(exc)}"
+            )
     criteria = task.evaluation_criteria
     calls = list(criteria.env_assertions or []) if criteria else []
     initial = task.initial_state
@@ -80,5 +90,7 @@ def _task_problems(task: Any, env: Any) -> list[str]:
         kit = env.toolkit_for(call.env_type)
         fn = getattr(kit, call.func_name, None) if kit is not None else None
         if fn is None or call.func_name.startswith("_") or not callable(fn):
-            problems.append(f"function {call.func_name!r} does not exist on the {call.env_type} side")
+            problems.append(
+                f"function {call.func_name!r} does not exist on the {call.env_type} side"
+            )
     return problems
