@@ -325,3 +325,33 @@ def test_configure_validates_options(tmp_path: Path) -> None:
     task_file.write_text(json.dumps([{"id": "solo", "user_scenario": {"instructions": "x"}}]))
     only = domain.configure({"task_file": str(task_file)})
     assert [t.id for t in only.tasks()] == ["solo"] and only.splits() == ["base"]
+
+
+def test_unvalidated_toolkit_passes_arguments_as_sent() -> None:
+    """``validate_arguments = False`` hands the model's JSON to the tool unchanged (τ²-bench)."""
+    from runner import ToolCall, ToolKit, tool
+    from runner.environment.environment import Environment
+
+    class Raw(ToolKit):
+        validate_arguments = False
+
+        @tool
+        def echo(self, amount: float) -> str:
+            """Echo.
+
+            Args:
+                amount: how much.
+            """
+            return f"{amount} GB"
+
+    class Checked(Raw):
+        validate_arguments = True
+
+    raw = Environment("d", "", Raw())
+    checked = Environment("d", "", Checked())
+    assert raw.execute(ToolCall(id="1", name="echo", arguments={"amount": 2})).content == "2 GB"
+    assert checked.execute(ToolCall(id="1", name="echo", arguments={"amount": 2})).content == "2.0 GB"
+    missing = raw.execute(ToolCall(id="2", name="echo", arguments={}))
+    assert missing.error and "amount" in (missing.content or "")
+    unknown = raw.execute(ToolCall(id="3", name="nope", arguments={}))
+    assert unknown.error and unknown.content == "Error: Tool 'nope' not found."

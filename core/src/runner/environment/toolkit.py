@@ -61,9 +61,18 @@ class ToolKit:
         except KeyError:
             raise ValueError(f"Tool '{name}' not found.") from None
 
+    #: Validate (and coerce) arguments with pydantic before a tool runs. A domain that must
+    #: reproduce another tool's results byte for byte sets this to ``False``: τ²-bench passes
+    #: the model's JSON arguments as sent, and coercion (``2`` → ``2.0``) can change what a tool
+    #: stores or answers. Unknown tools are refused either way.
+    validate_arguments: ClassVar[bool] = True
+
     def call(self, name: str, arguments: dict[str, Any]) -> Any:
-        """Validate and run a tool; exceptions propagate (the Environment turns them into errors)."""
-        return self.get_tool(name)(**arguments)
+        """Run a tool; exceptions propagate (the Environment turns them into errors)."""
+        tool = self.get_tool(name)
+        if self.validate_arguments:
+            return tool(**arguments)
+        return tool.fn(**arguments)
 
     def db_hash(self) -> str | None:
         return None if self.db is None else self.db.hash()

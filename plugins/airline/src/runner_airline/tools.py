@@ -75,16 +75,10 @@ class AirlineTools(AirlineRecords):
 
     db: FlightDB
 
-    def call(self, name: str, arguments: dict[str, Any]) -> Any:
-        """Run a tool on its arguments exactly as sent, without validating or coercing them.
-
-        τ²-bench calls its airline tools this way, and the difference shows in scores: a
-        ``total_baggages`` of ``3.0`` is stored as ``3.0`` there (and the database check then
-        fails), where validation would have quietly made it ``3``. Missing or unexpected
-        arguments fail with Python's own message, as in τ²-bench. The tools' schemas are still
-        built from the type hints, and ``get_tool(name).validate(...)`` still checks arguments.
-        """
-        return self.get_tool(name).fn(**arguments)
+    #: Arguments reach the tools exactly as sent, as in τ²-bench: a ``total_baggages`` of ``3.0``
+    #: is stored as ``3.0`` there (and the database check then fails), where validation would
+    #: quietly make it ``3``; missing or unexpected arguments fail with Python's own message.
+    validate_arguments = False
 
     # -- tools, in τ²-bench's order (the order agents see them in) -------------------------
     @tool(write=True)
