@@ -362,6 +362,8 @@ def _caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable[tuple
 
 
 def _failure(side: str, exc: BaseException) -> ParticipantFailure | ConfigError:
+    if isinstance(exc, RunnerError):  # a configuration problem (an option, an LLM argument)
+        return ConfigError(str(exc))
     refused = access_refused(side, exc)
     if refused is not None:
         return refused
