@@ -28,6 +28,7 @@ from runner_users import template
 
 STOP_TOKENS = (STOP_TOKEN, TRANSFER_TOKEN, OUT_OF_SCOPE_TOKEN)
 NO_PERSONA = "(no particular persona: a regular customer)"
+_SCHEMAS: dict[tuple[int, ...], tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
 OPTIONS = {"prompt": "path of a prompt template replacing prompts/user_simulator.md"}
 
 
@@ -54,9 +55,7 @@ class UserSimulator(HalfDuplexUser[UserState]):
     ) -> None:
         self.model = model
         self.system_prompt = system_prompt
-        self.tools = [
-            t.openai_schema() if hasattr(t, "openai_schema") else dict(t) for t in tools or []
-        ]
+        self.tools = tool_schemas(tools or [])
         self.llm_args = dict(llm_args or {})
         self.gateway = gateway
         self.seed: int | None = None
@@ -96,6 +95,21 @@ class UserSimulator(HalfDuplexUser[UserState]):
         reply = participant_message(response, "user")
         assert isinstance(reply, UserMessage)
         return reply, state
+
+
+def tool_schemas(tools: list[Any]) -> list[dict[str, Any]]:
+    """OpenAI schemas of the user's tools; one shared (read-only) list per set of environment
+    tools, so that an encoding of it can be reused from call to call."""
+    infos = tuple(getattr(t, "schema_info", None) for t in tools)
+    key = tuple(map(id, infos)) if all(i is not None for i in infos) else None
+    if key is not None:
+        hit = _SCHEMAS.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], infos, strict=True)):
+            return hit[1]
+    schemas = [t.openai_schema() if hasattr(t, "openai_schema") else dict(t) for t in tools]
+    if key is not None:
+        _SCHEMAS[key] = (infos, schemas)
+    return schemas
 
 
 def render_prompt(tmpl: template.Template, task: Any, domain: str, has_tools: bool) -> str:

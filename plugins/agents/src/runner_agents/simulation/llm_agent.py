@@ -37,6 +37,8 @@ SETTING_KEYS = (
     "timeout",
 )
 DONE_TOOL = "done"
+#: Shared tool-schema lists, by the identity of the tools' (cached) schemas.
+_SCHEMAS: dict[tuple[int, ...], tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
 
 
 @dataclass
@@ -75,8 +77,21 @@ def request_arguments(settings: ModelSettings, with_tools: bool) -> dict[str, An
 
 
 def tool_schemas(tools: list[Any]) -> list[dict[str, Any]]:
-    """OpenAI function schemas of environment tools (``Tool``), SDK tools or plain dicts."""
-    return [t.openai_schema() if hasattr(t, "openai_schema") else dict(t) for t in tools]
+    """OpenAI function schemas of environment tools (``Tool``), SDK tools or plain dicts.
+
+    The list for a given set of environment tools is built once and shared (read-only) by
+    every agent: the direct transport then encodes it once, not once per call.
+    """
+    infos = tuple(getattr(t, "schema_info", None) for t in tools)
+    key = tuple(map(id, infos)) if all(i is not None for i in infos) else None
+    if key is not None:
+        hit = _SCHEMAS.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], infos, strict=True)):
+            return hit[1]
+    schemas = [t.openai_schema() if hasattr(t, "openai_schema") else dict(t) for t in tools]
+    if key is not None:
+        _SCHEMAS[key] = (infos, schemas)
+    return schemas
 
 
 def incoming_messages(message: Any) -> list[dict[str, Any]]:
