@@ -2,9 +2,14 @@
 
 1. Overhead: client CPU milliseconds per call through ``LLMGateway.complete`` vs a bare
    ``litellm.acompletion`` (same server, same request, calls one after another, rounds
-   interleaved). Target: gateway <= 1.2x bare litellm.
+   interleaved), for a priced model (gpt-4o-mini) and a model litellm has no price for (the
+   usual case for local and fine-tuned models). Target: gateway <= 1.2x bare litellm.
+   Also the Python function calls per call (cProfile; unlike CPU time, not inflated by a busy
+   machine).
 2. Concurrency: 1,000 calls started at once through the gateway against a server answering
-   after 2 s. Targets: peak requests in flight at the server >= 950, wall time <= 2.4 s.
+   after 2 s. Targets: peak requests in flight at the server >= 950, wall time <= 2.4 s. The
+   same 1,000 calls through a plain aiohttp client (no litellm) show the floor this machine
+   sets: with a 2 s wait in the middle, all client work must fit in the remaining 0.4 s.
 
 The server runs in its own process (``python -m runner.testing.llm_server``) so its CPU does not
 compete with the client's event loop. Run: ``.venv/bin/python bench/bench_gateway.py``.
@@ -13,17 +18,21 @@ compete with the client's event loop. Run: ``.venv/bin/python bench/bench_gatewa
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
+import pstats
 import resource
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 MODEL = "openai/gpt-4o-mini"
+UNPRICED_MODEL = "openai/my-finetune"  # not in litellm's price list
 MESSAGES = [
     {"role": "system", "content": "You are a helpful customer service agent."},
     {"role": "user", "content": "Where is my order #W2378156?"},
@@ -84,7 +93,7 @@ async def cpu_per_call(call: Any, n: int) -> float:
     return (time.process_time() - start) * 1000 / n
 
 
-async def overhead(url: str, calls: int, rounds: int) -> dict[str, float]:
+async def overhead(url: str, calls: int, rounds: int, model: str = MODEL) -> dict[str, float]:
     from runner.llm import LLMGateway
     from runner.llm.provider import load_litellm
 
@@ -94,12 +103,12 @@ async def overhead(url: str, calls: int, rounds: int) -> dict[str, float]:
 
     async def bare() -> None:
         response = await litellm.acompletion(
-            model=MODEL, messages=MESSAGES, num_retries=0, max_retries=0, timeout=600, **args
+            model=model, messages=MESSAGES, num_retries=0, max_retries=0, timeout=600, **args
         )
         assert response.choices[0].message.content
 
     async def through_gateway() -> None:
-        response = await gateway.complete(MODEL, MESSAGES, **args)
+        response = await gateway.complete(model, MESSAGES, **args)
         assert response.content
 
     for call in (bare, through_gateway):  # warm up: imports, clients, connection
@@ -109,13 +118,50 @@ async def overhead(url: str, calls: int, rounds: int) -> dict[str, float]:
         bare_ms.append(await cpu_per_call(bare, calls))
         gateway_ms.append(await cpu_per_call(through_gateway, calls))
     b, g = statistics.median(bare_ms), statistics.median(gateway_ms)
-    own = await gateway_own_cost(gateway, litellm, args, calls * 5)
-    return {
-        "bare_litellm_cpu_ms_per_call": round(b, 3),
-        "gateway_cpu_ms_per_call": round(g, 3),
-        "gateway_overhead_ratio": round(g / b, 3),
-        "gateway_own_cpu_us_per_call": round(own, 1),
+    prefix = "" if model == MODEL else "unpriced_model_"
+    figures = {
+        f"{prefix}bare_litellm_cpu_ms_per_call": round(b, 3),
+        f"{prefix}gateway_cpu_ms_per_call": round(g, 3),
+        f"{prefix}gateway_overhead_ratio": round(g / b, 3),
+        f"{prefix}bare_litellm_python_calls_per_call": await python_calls_per_call(bare, 50),
+        f"{prefix}gateway_python_calls_per_call": await python_calls_per_call(through_gateway, 50),
     }
+    if model == MODEL:
+        own = await gateway_own_cost(gateway, litellm, args, calls * 5)
+        figures["gateway_own_cpu_us_per_call"] = round(own, 1)
+    return figures
+
+
+class _InlineExecutor(ThreadPoolExecutor):
+    """Runs submitted work at once in the calling thread, so that cProfile (which sees one
+    thread) also counts the part of litellm's call it hands to the event loop's thread pool."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+async def python_calls_per_call(call: Any, n: int) -> int:
+    """Python function calls per call (cProfile): a CPU measure a busy machine cannot inflate."""
+    loop = asyncio.get_running_loop()
+    default = ThreadPoolExecutor()
+    loop.set_default_executor(_InlineExecutor())
+    try:
+        await call()
+        await asyncio.sleep(0.05)  # let the warm-up call's background tasks finish
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(n):
+            await call()
+        await asyncio.sleep(0.05)
+        profile.disable()
+    finally:
+        loop.set_default_executor(default)
+    return round(pstats.Stats(profile).total_calls / n)
 
 
 async def gateway_own_cost(gateway: Any, litellm: Any, args: dict[str, str], n: int) -> float:
@@ -160,14 +206,41 @@ async def concurrency(url: str, n: int, through_gateway: bool) -> dict[str, floa
     wall = time.time() - began
     cpu = time.process_time() - cpu
     stats = server_stats(url)
-    assert all(answers) and stats["count"] == n
+    assert all(answers) and stats["count"] == n  # exactly one HTTP request per call
     prefix = "concurrent_gateway" if through_gateway else "concurrent_bare_litellm"
     return {
         f"{prefix}_wall_s": round(wall, 3),
         f"{prefix}_peak_in_flight": stats["peak_in_flight"],
         f"{prefix}_client_cpu_s": round(cpu, 3),
+        f"{prefix}_client_cpu_ms_per_call": round(cpu * 1000 / n, 3),
+        f"{prefix}_http_requests": stats["count"],
         f"{prefix}_first_request_after_s": round(stats["first_received_at"] - began, 3),
         f"{prefix}_last_request_after_s": round(stats["last_received_at"] - began, 3),
+    }
+
+
+async def concurrency_plain_aiohttp(url: str, n: int) -> dict[str, float]:
+    """The same calls through a plain aiohttp client: the floor this machine sets."""
+    import aiohttp
+
+    body = {"model": MODEL.removeprefix("openai/"), "messages": MESSAGES}
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+
+        async def call() -> str:
+            async with session.post(url + "/chat/completions", json=body, headers=headers) as r:
+                return (await r.json())["choices"][0]["message"]["content"]
+
+        await call()
+        server_stats(url, reset=True)
+        began, cpu = time.time(), time.process_time()
+        answers = await asyncio.gather(*(call() for _ in range(n)))
+        wall, cpu = time.time() - began, time.process_time() - cpu
+    stats = server_stats(url)
+    assert all(answers) and stats["count"] == n
+    return {
+        "concurrent_plain_aiohttp_wall_s": round(wall, 3),
+        "concurrent_plain_aiohttp_cpu_ms_per_call": round(cpu * 1000 / n, 3),
     }
 
 
@@ -176,9 +249,11 @@ def main(calls: int = 200, rounds: int = 3, concurrent: int = 1000) -> dict[str,
     figures: dict[str, Any] = {"concurrent_calls": concurrent}
     with server_process(latency=0.0) as url:
         figures.update(asyncio.run(overhead(url, calls, rounds)))
+        figures.update(asyncio.run(overhead(url, calls, rounds, model=UNPRICED_MODEL)))
     with server_process(latency=2.0) as url:
         figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=True)))
         figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=False)))
+        figures.update(asyncio.run(concurrency_plain_aiohttp(url, concurrent)))
     figures["target_overhead_met"] = figures["gateway_overhead_ratio"] <= 1.2
     figures["target_peak_in_flight_met"] = (
         figures["concurrent_gateway_peak_in_flight"] >= 0.95 * concurrent

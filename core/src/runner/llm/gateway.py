@@ -103,11 +103,11 @@ class LLMGateway:
             return hit
         secrets = _secrets(args)
         call_timeout = self.timeout if timeout is None else timeout
-        litellm = provider.load_litellm()
+        provider.load_litellm()  # its import takes seconds: not inside the first attempt's timeout
         started = time.perf_counter()
 
         async def attempt() -> Any:
-            raw = await litellm.acompletion(
+            raw = await provider.acompletion(
                 model=model,
                 messages=messages,
                 timeout=call_timeout,
@@ -166,14 +166,14 @@ class LLMGateway:
             return
         secrets = _secrets(args)
         call_timeout = self.timeout if timeout is None else timeout
-        litellm = provider.load_litellm()
+        provider.load_litellm()  # its import takes seconds: not inside the first attempt's timeout
         started = time.perf_counter()
         assembler = StreamAssembler()
         options = {**(args.get("stream_options") or {}), "include_usage": True}
         stream_args = {**args, "stream_options": options}
 
         async def attempt() -> tuple[Any, Any]:
-            stream = await litellm.acompletion(
+            stream = await provider.acompletion(
                 model=model,
                 messages=messages,
                 timeout=call_timeout,
