@@ -95,14 +95,18 @@ class LLMGateway:
         """One chat completion. ``llm_args`` go to litellm unchanged (``temperature``,
         ``api_base``, ``api_key``, ``seed``, ``reasoning_effort``, ...), except
         ``num_retries``/``max_retries`` (the gateway is the retry layer) and ``stream`` (use
-        :meth:`stream`), which are ignored."""
+        :meth:`stream`), which are ignored. ``transport="direct"`` sends the request to an
+        OpenAI-compatible endpoint without litellm (see :mod:`runner.llm.direct`)."""
         args = _request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
+        transport = _transport(args)
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
             return hit
         secrets = _secrets(args)
         call_timeout = self.timeout if timeout is None else timeout
+        if transport == "direct":
+            return await self._complete_direct(model, messages, args, key, secrets, call_timeout)
         provider.load_litellm()  # its import takes seconds: not inside the first attempt's timeout
         started = time.perf_counter()
 
@@ -138,6 +142,45 @@ class LLMGateway:
             self.cache.put(key, response, secrets)  # type: ignore[union-attr]
         return response
 
+    async def _complete_direct(
+        self,
+        model: str,
+        messages: list[dict[str, Any]],
+        args: dict[str, Any],
+        key: str | None,
+        secrets: tuple[str, ...],
+        call_timeout: float | None,
+    ) -> LLMResponse:
+        """:meth:`complete` over the direct transport (same retries, cost, cache)."""
+        from runner.llm import direct
+
+        started = time.perf_counter()
+
+        async def attempt() -> Any:
+            answer = await direct.acompletion(model, messages, timeout=call_timeout, **args)
+            if not answer.get("choices"):
+                raise EmptyResponseError("the provider answered without any choice")
+            return answer
+
+        answer, attempts = await self._with_retries(attempt, model, secrets, call_timeout)
+        parts = direct.response_parts(answer)
+        response = build_response(
+            content=parts["content"],
+            tool_calls=parts["tool_calls"],
+            reasoning_content=parts["reasoning_content"],
+            thinking_blocks=parts["thinking_blocks"],
+            usage=parts["usage"],
+            cost=direct.compute_cost(model, parts["usage"]),
+            model=parts["model"] or model,
+            finish_reason=parts["finish_reason"],
+            latency=time.perf_counter() - started,
+            attempts=attempts,
+        )
+        self._account(response)
+        if key is not None:
+            self.cache.put(key, response, secrets)  # type: ignore[union-attr]
+        return response
+
     async def stream(
         self,
         model: str,
@@ -158,6 +201,7 @@ class LLMGateway:
         bounds the wait for each chunk.
         """
         args = _request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
+        _transport(args)  # streaming always goes through litellm
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
@@ -330,6 +374,22 @@ def _request_args(
         if value is not None:
             args[name] = value
     return args
+
+
+TRANSPORTS = ("litellm", "direct")
+
+
+def _transport(args: dict[str, Any]) -> str:
+    """Remove and return the ``transport`` argument (``litellm`` unless ``direct``)."""
+    transport = args.pop("transport", None) or "litellm"
+    if transport not in TRANSPORTS:
+        from runner.errors import ConfigError
+
+        raise ConfigError(
+            f"LLM argument transport={transport!r}: use 'litellm' (the default) or 'direct' "
+            "(an OpenAI-compatible endpoint, without litellm)."
+        )
+    return transport
 
 
 def _secrets(args: dict[str, Any]) -> tuple[str, ...]:

@@ -1,0 +1,242 @@
+"""LLM simulations at scale: ``llm_agent`` + ``user_simulator`` on the mock domain against the
+local test server (a scripted oracle, :class:`runner.testing.oracle.OracleResponder`).
+
+The server runs in a separate process so its CPU does not compete with the client's event loop;
+the simulations run in this process through the batch layer (``arun_tasks``: local executor,
+results written to a run directory), the gateway and litellm, exactly as ``runner run`` does.
+
+1. 300 simulations, 30 in flight, 0.2 s latency per call. Target: wall <= 1.15 x ideal, where
+   ideal = calls counted by the server x latency / 30.
+2. 1,000 simulations in flight, 2 s latency. Targets: peak concurrent requests at the server
+   >= 950, wall <= 1.2 x ideal (calls x latency / 1,000).
+3. Client CPU seconds per simulation (both scenarios).
+
+Run: ``.venv/bin/python bench/bench_llm_simulations.py`` (``--quick`` for a smaller version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from typing import Any
+
+API_KEY = "sk-bench"
+
+
+# --------------------------------------------------------------------------- the server process
+def serve(latency: float) -> None:
+    """Child process: the oracle server; prints its URL, serves until stdin closes."""
+    from runner.plugins import PluginOptions, load_plugins
+    from runner.testing import LLMTestServer
+    from runner.testing.oracle import OracleResponder
+
+    plugins = load_plugins(PluginOptions(only=("runner-mock",)))
+    tasks = plugins.registry("domains").get("mock").obj.tasks()
+    server = LLMTestServer(responder=OracleResponder(tasks), latency=latency, record_bodies=False)
+
+    async def main() -> None:
+        await server.start_async()
+        print(server.url, flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        await server.stop_async()
+
+    asyncio.run(main())
+
+
+@contextmanager
+def server_process(latency: float):
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", "--latency", str(latency)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().strip()  # type: ignore[union-attr]
+        if not url.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"the test server did not start (printed {url!r})")
+        _server_pids[url] = process.pid
+        yield url
+    finally:
+        process.stdin.close()  # type: ignore[union-attr]
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+_server_pids: dict[str, int] = {}
+
+
+def server_cpu(url: str) -> float | None:
+    """CPU seconds the server process used so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        fields = open(f"/proc/{_server_pids[url]}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, KeyError, IndexError, ValueError):
+        return None
+
+
+def server_stats(url: str, reset: bool = False) -> dict[str, Any]:
+    base = url.removesuffix("/v1")
+    request = urllib.request.Request(
+        base + ("/stats/reset" if reset else "/stats"), method="POST" if reset else "GET"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+# --------------------------------------------------------------------------- the client
+def _quiet(message: str) -> None:
+    """The batch layer's warnings (a task needing a judge) are not news here."""
+
+
+async def simulate(
+    url: str,
+    trials: int,
+    concurrency: int,
+    warm: bool,
+    transport: str = "direct",
+    task_ids: list[str] | None = None,
+) -> dict[str, Any]:
+    from runner import RunConfig, arun_tasks
+    from runner.plugins import PluginOptions, load_plugins
+
+    plugins = load_plugins(PluginOptions(only=("runner-mock", "runner-agents", "runner-users")))
+    tasks = plugins.registry("domains").get("mock").obj.tasks()
+    if task_ids is not None:
+        tasks = [t for t in tasks if t.id in task_ids]
+    args = {"api_base": url, "api_key": API_KEY, "transport": transport}
+    config = RunConfig(
+        domain="mock",
+        agent="llm_agent",
+        user="user_simulator",
+        agent_llm="openai/agent",
+        user_llm="openai/user",
+        agent_llm_args=args,
+        user_llm_args=args,
+        num_trials=trials,
+        max_concurrency=concurrency,
+        max_retries=0,
+        output_dir=tempfile.mkdtemp(prefix="bench-llm-"),
+        run_name="bench",
+        progress=False,
+    )
+    if warm:  # imports (litellm), connection pool, caches: not part of the measurement
+        warm_config = config.model_copy(update={"num_trials": 1, "run_name": "warm"})
+        await arun_tasks(warm_config, tasks[:2], plugins=plugins, argv=[], log=_quiet)
+    server_stats(url, reset=True)
+    cpu = time.process_time()
+    serving = server_cpu(url)
+    began = time.perf_counter()
+    result = await arun_tasks(config, tasks, plugins=plugins, argv=[], log=_quiet)
+    wall = time.perf_counter() - began
+    cpu = time.process_time() - cpu
+    stats = server_stats(url)
+    served = server_cpu(url)
+    metrics = result.metrics
+    return {
+        "simulations": metrics.num_results,
+        "avg_reward": metrics.avg_reward,
+        "termination_reasons": metrics.termination_reasons,
+        "calls": stats["count"],
+        "peak_in_flight": stats["peak_in_flight"],
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "server_cpu_s": None if serving is None or served is None else served - serving,
+    }
+
+
+def scenario(
+    name: str,
+    latency: float,
+    trials: int,
+    concurrency: int,
+    transport: str = "direct",
+    task_ids: list[str] | None = None,
+) -> dict[str, Any]:
+    with server_process(latency) as url:
+        out = asyncio.run(simulate(url, trials, concurrency, True, transport, task_ids))
+    ideal = out["calls"] * latency / concurrency
+    return {
+        f"{name}_simulations": out["simulations"],
+        f"{name}_avg_reward": out["avg_reward"],
+        f"{name}_calls": out["calls"],
+        f"{name}_calls_per_simulation": round(out["calls"] / max(1, out["simulations"]), 2),
+        f"{name}_peak_in_flight": out["peak_in_flight"],
+        f"{name}_wall_s": round(out["wall_s"], 2),
+        f"{name}_ideal_s": round(ideal, 2),
+        f"{name}_wall_over_ideal": round(out["wall_s"] / ideal, 3),
+        f"{name}_cpu_ms_per_simulation": round(out["cpu_s"] * 1000 / out["simulations"], 2),
+        f"{name}_cpu_ms_per_call": round(out["cpu_s"] * 1000 / max(1, out["calls"]), 3),
+        f"{name}_server_cpu_ms_per_call": None
+        if out["server_cpu_s"] is None
+        else round(out["server_cpu_s"] * 1000 / max(1, out["calls"]), 3),
+    }
+
+
+def raise_open_file_limit(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
+
+
+#: Mock tasks whose conversation takes exactly 4 model calls (the user's request, the agent's
+#: tool call, its answer, the user's stop). With every simulation in flight at once the wall
+#: time can be no shorter than the longest conversation, so scenario 2 uses conversations of
+#: one length, for which the ideal is reachable.
+FOUR_CALL_TASKS = [
+    "create_for_new_user",
+    "create_with_description",
+    "complete_report",
+    "reopen_offsite",
+    "find_user_id",
+    "unknown_user",
+    "delete_request_transfer",
+    "complete_seeded_task",
+    "complete_initialized_task",
+    "continue_after_history",
+]
+
+
+def main(quick: bool = False, transport: str = "direct") -> dict[str, Any]:
+    raise_open_file_limit(8192)
+    figures: dict[str, Any] = {"transport": transport}
+    tasks = len(FOUR_CALL_TASKS)
+    # 1. 300 simulations (10 four-call tasks x 30 trials), 30 in flight, 0.2 s per call
+    figures.update(scenario("s300", 0.2, 6 if quick else 30, 30, transport, FOUR_CALL_TASKS))
+    # 1b. for information: all 15 mock tasks (conversations of 3 to 12 calls) x 20 trials
+    figures.update(scenario("s300_all_tasks", 0.2, 4 if quick else 20, 30, transport))
+    # 2. 1,000 simulations all in flight (10 four-call tasks x 100 trials), 2 s per call
+    trials = 20 if quick else 100
+    figures.update(scenario("s1000", 2.0, trials, trials * tasks, transport, FOUR_CALL_TASKS))
+    figures["target_s300_wall_met"] = figures["s300_wall_over_ideal"] <= 1.15
+    figures["target_s1000_peak_met"] = figures["s1000_peak_in_flight"] >= 0.95 * trials * tasks
+    figures["target_s1000_wall_met"] = figures["s1000_wall_over_ideal"] <= 1.2
+    for name, value in figures.items():
+        print(f"{name:36s} {value}")
+    return figures
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--latency", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="smaller runs (CI smoke)")
+    parser.add_argument(
+        "--transport", default="direct", choices=("direct", "litellm"), help="LLM transport"
+    )
+    options = parser.parse_args()
+    if options.serve:
+        serve(options.latency)
+    else:
+        main(options.quick, options.transport)

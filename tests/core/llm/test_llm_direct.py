@@ -1,0 +1,131 @@
+"""The gateway's ``direct`` transport (OpenAI-compatible HTTP without litellm): the same
+responses, retries, error classes, cost and cache as the litellm path."""
+
+from __future__ import annotations
+
+import pytest
+from runner.errors import ContextWindowExceededError, RunnerError
+from runner.llm import LLMError, LLMGateway, LLMRequestError
+from runner.testing import FaultPlan, LLMTestServer, reply
+
+MESSAGES = [{"role": "user", "content": "Where is my order?"}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_order",
+            "description": "Look an order up.",
+            "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}},
+        },
+    }
+]
+
+
+@pytest.fixture
+def direct_args(server_args) -> dict[str, str]:
+    return {**server_args, "transport": "direct"}
+
+
+async def test_a_completion_matches_the_litellm_path(
+    llm_server, gateway, server_args, direct_args, api_key
+):
+    script = reply.tool_calls([("get_order", {"order_id": "#W1"})], reasoning="Look it up.")
+    llm_server.add(script, script)
+    via_litellm = await gateway.complete("openai/gpt-4o-mini", MESSAGES, tools=TOOLS, **server_args)
+    direct = await gateway.complete(
+        "openai/gpt-4o-mini", MESSAGES, tools=TOOLS, temperature=0, **direct_args
+    )
+    for field in ("content", "tool_calls", "reasoning_content", "message", "usage", "model"):
+        assert getattr(direct, field) == getattr(via_litellm, field), field
+    assert direct.cost == pytest.approx(via_litellm.cost) and direct.cost > 0
+    body = llm_server.requests[1].body
+    assert body["model"] == "gpt-4o-mini" and body["temperature"] == 0  # prefix removed
+    assert body["tools"] == TOOLS and body["messages"] == MESSAGES
+    assert not {"api_key", "api_base", "transport"} & set(body)
+
+
+async def test_faults_are_retried_and_errors_classified(llm_server, gateway, direct_args, api_key):
+    llm_server.add(reply.rate_limit(0.001), reply.server_error(503), reply.malformed(), "ok")
+    response = await gateway.complete("openai/test", MESSAGES, **direct_args)
+    assert response.content == "ok" and response.attempts == 4
+
+    llm_server.add(reply.context_overflow())
+    with pytest.raises(ContextWindowExceededError):
+        await gateway.complete("openai/test", MESSAGES, **direct_args)
+    llm_server.add(reply.auth_error())  # echoes the key
+    with pytest.raises(LLMRequestError) as refused:
+        await gateway.complete("openai/test", MESSAGES, **direct_args)
+    assert refused.value.status_code == 401 and api_key not in str(refused.value)
+    assert "AuthenticationError (HTTP 401)" in str(refused.value)
+    llm_server.default = reply.server_error()
+    with pytest.raises(LLMError, match="after 6 attempts"):
+        await gateway.complete("openai/test", MESSAGES, **direct_args)
+
+
+async def test_an_unreachable_endpoint_is_an_infrastructure_error() -> None:
+    gateway = LLMGateway(max_retries=1, timeout=2, backoff_base=0.001, backoff_max=0.01)
+    with pytest.raises(LLMError, match="after 2 attempts"):
+        await gateway.complete(
+            "openai/test", MESSAGES, api_base="http://127.0.0.1:9/v1", transport="direct"
+        )
+
+
+async def test_cache_and_unknown_transport(tmp_path, direct_args, server_args) -> None:
+    gateway = LLMGateway(cache_dir=tmp_path, max_retries=0)
+    async with LLMTestServer(["first", "second"]) as server:
+        args = {**direct_args, "api_base": server.url}
+        one = await gateway.complete("openai/test", MESSAGES, **args)
+        two = await gateway.complete("openai/test", MESSAGES, **args)
+        assert (one.content, two.content, two.cached) == ("first", "first", True)
+        # the transport is not part of the cache key: litellm replays the same entry
+        three = await gateway.complete(
+            "openai/test", MESSAGES, **{**server_args, "api_base": server.url}
+        )
+        assert three.cached and server.stats.count == 1
+    with pytest.raises(RunnerError, match="transport='http2'"):
+        await gateway.complete("openai/test", MESSAGES, transport="http2")
+
+
+def test_sessions_close_with_their_event_loop(llm_server, direct_args, recwarn) -> None:
+    import asyncio
+    import gc
+
+    llm_server.default = reply.text("ok")
+
+    async def call() -> str | None:
+        gateway = LLMGateway(max_retries=0)
+        return (await gateway.complete("openai/test", MESSAGES, **direct_args)).content
+
+    assert asyncio.run(call()) == "ok" and asyncio.run(call()) == "ok"  # a new loop, a new pool
+    gc.collect()
+    assert not [w for w in recwarn if "Unclosed" in str(w.message)]
+
+
+async def test_a_fault_plan_run_ends_in_answers_or_llm_errors(direct_args) -> None:
+    gateway = LLMGateway(max_retries=2, backoff_base=0.001, backoff_max=0.005)
+    async with LLMTestServer(
+        default="fine", faults=FaultPlan(rate=0.3, seed=3, retry_after=0.001)
+    ) as server:
+        args = {**direct_args, "api_base": server.url}
+        outcomes = []
+        for _ in range(30):
+            try:
+                outcomes.append((await gateway.complete("openai/test", MESSAGES, **args)).content)
+            except LLMError:
+                outcomes.append("error")
+        assert set(outcomes) <= {"fine", "error"} and outcomes.count("fine") >= 25
+        assert server.stats.faults > 0
+
+
+def test_the_request_body_is_the_plain_json_whatever_is_reused() -> None:
+    import json
+
+    from runner.llm.direct import encode_body
+
+    system = {"role": "system", "content": 'Policy: say "hi" {politely}.'}
+    for turn in range(3):  # the system prompt and the tool list are reused from the 2nd call on
+        messages = [system, *({"role": "user", "content": f"m{i}"} for i in range(turn))]
+        body = {"model": "m", "temperature": 0, "tools": TOOLS}
+        expected = {**body, "messages": messages}
+        assert json.loads(encode_body(body, messages)) == expected
+    assert json.loads(encode_body({"model": "m"}, [])) == {"model": "m", "messages": []}
