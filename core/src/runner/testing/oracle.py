@@ -14,6 +14,11 @@ conversation in the request alone, as one of three roles chosen by the request's
   answers ``###STOP###`` after the agent's answer.
 * **judge**: every NL assertion met, with a reason.
 
+Tasks are told apart by text only: two tasks with the same ticket and instructions (τ²-bench
+telecom has such pairs, differing only in their initial state) cannot be, and the first one
+listed is played for both. With the mock, retail and airline tasks it solves every task whose
+reward needs no more than its expected actions and what it must communicate.
+
 ``failing`` names tasks (or ``"*"`` for all) on which the agent makes a mistake: a string
 argument of its first write-like action is altered (so the DB and action checks fail with
 evidence), or, when no action has one, its answer omits what it must communicate, and the judge
