@@ -9,7 +9,9 @@
 2. Concurrency: 1,000 calls started at once through the gateway against a server answering
    after 2 s. Targets: peak requests in flight at the server >= 950, wall time <= 2.4 s. The
    same 1,000 calls through a plain aiohttp client (no litellm) show the floor this machine
-   sets: with a 2 s wait in the middle, all client work must fit in the remaining 0.4 s.
+   sets: with a 2 s wait in the middle, all client work must fit in the remaining 0.4 s. Also
+   the case of LLM simulations: a model litellm has no price for, with garbage collection
+   tuned as ``runner run`` tunes it.
 
 The server runs in its own process (``python -m runner.testing.llm_server``) so its CPU does not
 compete with the client's event loop. Run: ``.venv/bin/python bench/bench_gateway.py``.
@@ -182,7 +184,14 @@ async def gateway_own_cost(gateway: Any, litellm: Any, args: dict[str, str], n: 
         litellm.acompletion = real
 
 
-async def concurrency(url: str, n: int, through_gateway: bool) -> dict[str, float]:
+async def concurrency(
+    url: str, n: int, through_gateway: bool, model: str = MODEL, run_gc: bool = False
+) -> dict[str, float]:
+    """``n`` calls at once. ``run_gc``: garbage collection tuned as ``runner run`` tunes it
+    (young collections only every ``runner.batch.GC_YOUNG_THRESHOLD`` allocations)."""
+    import gc
+
+    from runner.batch import GC_YOUNG_THRESHOLD
     from runner.llm import LLMGateway
     from runner.llm.provider import load_litellm
 
@@ -192,22 +201,32 @@ async def concurrency(url: str, n: int, through_gateway: bool) -> dict[str, floa
 
     async def call() -> str | None:
         if through_gateway:
-            return (await gateway.complete(MODEL, MESSAGES, **args)).content
+            return (await gateway.complete(model, MESSAGES, **args)).content
         response = await litellm.acompletion(
-            model=MODEL, messages=MESSAGES, num_retries=0, max_retries=0, timeout=60, **args
+            model=model, messages=MESSAGES, num_retries=0, max_retries=0, timeout=60, **args
         )
         return response.choices[0].message.content
 
     await call()  # warm up (imports, client)
     server_stats(url, reset=True)
-    began = time.time()
-    cpu = time.process_time()
-    answers = await asyncio.gather(*(call() for _ in range(n)))
-    wall = time.time() - began
-    cpu = time.process_time() - cpu
+    threshold = gc.get_threshold()
+    if run_gc:
+        gc.set_threshold(max(threshold[0], GC_YOUNG_THRESHOLD), *threshold[1:])
+    try:
+        began = time.time()
+        cpu = time.process_time()
+        answers = await asyncio.gather(*(call() for _ in range(n)))
+        wall = time.time() - began
+        cpu = time.process_time() - cpu
+    finally:
+        gc.set_threshold(*threshold)
     stats = server_stats(url)
     assert all(answers) and stats["count"] == n  # exactly one HTTP request per call
     prefix = "concurrent_gateway" if through_gateway else "concurrent_bare_litellm"
+    if model != MODEL:
+        prefix += "_unpriced_model"
+    if run_gc:
+        prefix += "_run_gc"
     return {
         f"{prefix}_wall_s": round(wall, 3),
         f"{prefix}_peak_in_flight": stats["peak_in_flight"],
@@ -253,6 +272,8 @@ def main(calls: int = 200, rounds: int = 3, concurrent: int = 1000) -> dict[str,
     with server_process(latency=2.0) as url:
         figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=True)))
         figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=False)))
+        simulations = concurrency(url, concurrent, True, model=UNPRICED_MODEL, run_gc=True)
+        figures.update(asyncio.run(simulations))
         figures.update(asyncio.run(concurrency_plain_aiohttp(url, concurrent)))
     figures["target_overhead_met"] = figures["gateway_overhead_ratio"] <= 1.2
     figures["target_peak_in_flight_met"] = (
