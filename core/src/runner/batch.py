@@ -232,6 +232,7 @@ async def arun_tasks(
     if not tasks:
         raise ConfigError("No tasks to run: the task selection is empty.")
     build.check_names(config, plugins)
+    build.configure_llm(config)
     keys = unit_keys(config, tasks)
     task_by_id = {task.id: task for task in tasks}
     if len(task_by_id) != len(tasks):

@@ -226,3 +226,22 @@ def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:
     plugins.registry("users").get(config.user)
     plugins.registry("orchestrators").get(config.orchestrator)
     plugins.registry("executors").get(config.executor)
+
+
+def configure_llm(config: RunConfig) -> None:
+    """Point the process-wide LLM gateway at the run's cache, retries and timeout.
+
+    Nothing changes when the run sets none of them, so a gateway configured from Python (or by
+    a ``-p`` plugin) is left alone. Importing the gateway does not import litellm.
+    """
+    options: dict[str, Any] = {}
+    if config.llm_cache_dir is not None:
+        options["cache_dir"] = config.llm_cache_dir
+    if config.llm_max_retries is not None:
+        options["max_retries"] = config.llm_max_retries
+    if config.llm_timeout is not None:
+        options["timeout"] = config.llm_timeout
+    if options:
+        from runner.llm.gateway import configure_gateway
+
+        configure_gateway(**options)

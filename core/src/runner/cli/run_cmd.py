@@ -105,6 +105,9 @@ FLAG = {
     "max_retries": "--max-retries",
     "retry_backoff": "--retry-backoff",
     "retry_backoff_max": "--retry-backoff-max",
+    "llm_cache_dir": "--llm-cache-dir",
+    "llm_max_retries": "--llm-max-retries",
+    "llm_timeout": "--llm-timeout",
     "output_dir": "--output-dir",
     "run_name": "--run-name",
 }
@@ -274,6 +277,21 @@ def _options(f: Any) -> Any:
             "--retry-backoff-max",
             type=click.FloatRange(min=0),
             help="Longest wait between retries, seconds [default: 60].",
+        ),
+        click.option(
+            "--llm-cache-dir",
+            envvar="RUNNER_LLM_CACHE_DIR",
+            help="Cache LLM responses on disk: a re-run with the same folder makes no LLM calls.",
+        ),
+        click.option(
+            "--llm-max-retries",
+            type=click.IntRange(min=0),
+            help="Retries of one LLM call on rate limits, 5xx and timeouts [default: 5].",
+        ),
+        click.option(
+            "--llm-timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Timeout of one LLM call, seconds [default: 600].",
         ),
         click.option("--output-dir", help="Folder of run directories [default: runs]."),
         click.option(

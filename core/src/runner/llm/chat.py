@@ -128,8 +128,8 @@ def participant_message(response: Any, side: Side) -> AssistantMessage | UserMes
         value = response.message.get(key)
         if value:
             raw[key] = value
-    if response.cached:
-        raw["cached"] = True
+    # Whether the response came from the gateway's cache is deliberately not recorded: a
+    # cached re-run must give byte-identical results (timestamps and ids aside).
     cls = AssistantMessage if side == "agent" else UserMessage
     return cls(
         content=response.content,

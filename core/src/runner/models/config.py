@@ -18,6 +18,9 @@ RESUME_IGNORED = frozenset(
         "max_retries",
         "retry_backoff",
         "retry_backoff_max",
+        "llm_cache_dir",
+        "llm_max_retries",
+        "llm_timeout",
         "output_dir",
         "run_name",
         "executor",
@@ -64,6 +67,12 @@ class RunConfig(BaseModel):
     retry_backoff: float = Field(default=1.0, ge=0)
     #: Longest wait between two attempts of one unit.
     retry_backoff_max: float = Field(default=60.0, ge=0)
+    #: The LLM gateway's on-disk response cache: record a run once, replay it for free.
+    llm_cache_dir: str | None = None
+    #: Retries of one LLM call (rate limits, 5xx, timeouts) inside the gateway [default: 5].
+    llm_max_retries: int | None = Field(default=None, ge=0)
+    #: Timeout of one LLM call in seconds [default: 600].
+    llm_timeout: float | None = Field(default=None, gt=0)
     output_dir: str = "runs"
     run_name: str | None = None
     progress: bool = True
