@@ -185,7 +185,12 @@ async def gateway_own_cost(gateway: Any, litellm: Any, args: dict[str, str], n: 
 
 
 async def concurrency(
-    url: str, n: int, through_gateway: bool, model: str = MODEL, run_gc: bool = False
+    url: str,
+    n: int,
+    through_gateway: bool,
+    model: str = MODEL,
+    run_gc: bool = False,
+    transport: str | None = None,
 ) -> dict[str, float]:
     """``n`` calls at once. ``run_gc``: garbage collection tuned as ``runner run`` tunes it
     (young collections only every ``runner.batch.GC_YOUNG_THRESHOLD`` allocations)."""
@@ -197,7 +202,9 @@ async def concurrency(
 
     litellm = load_litellm()
     gateway = LLMGateway(max_retries=0, timeout=60)
-    args = {"api_base": url, "api_key": API_KEY}
+    args: dict[str, Any] = {"api_base": url, "api_key": API_KEY}
+    if transport is not None:  # the gateway's opt-in "direct" transport (no litellm)
+        args["transport"] = transport
 
     async def call() -> str | None:
         if through_gateway:
@@ -227,6 +234,8 @@ async def concurrency(
         prefix += "_unpriced_model"
     if run_gc:
         prefix += "_run_gc"
+    if transport is not None:
+        prefix += f"_{transport}"
     return {
         f"{prefix}_wall_s": round(wall, 3),
         f"{prefix}_peak_in_flight": stats["peak_in_flight"],
@@ -275,11 +284,16 @@ def main(calls: int = 200, rounds: int = 3, concurrent: int = 1000) -> dict[str,
         simulations = concurrency(url, concurrent, True, model=UNPRICED_MODEL, run_gc=True)
         figures.update(asyncio.run(simulations))
         figures.update(asyncio.run(concurrency_plain_aiohttp(url, concurrent)))
+        direct = concurrency(url, concurrent, True, run_gc=True, transport="direct")
+        figures.update(asyncio.run(direct))
     figures["target_overhead_met"] = figures["gateway_overhead_ratio"] <= 1.2
     figures["target_peak_in_flight_met"] = (
         figures["concurrent_gateway_peak_in_flight"] >= 0.95 * concurrent
     )
     figures["target_wall_met"] = figures["concurrent_gateway_wall_s"] <= 2.4
+    figures["target_wall_met_direct_transport"] = (
+        figures["concurrent_gateway_run_gc_direct_wall_s"] <= 2.4
+    )
     for name, value in figures.items():
         print(f"{name:42s} {value}")
     return figures

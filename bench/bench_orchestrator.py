@@ -19,8 +19,13 @@ def _build(domain: Any, task: Any) -> Any:
     from runner.builtins.scripted import ScriptedUser
     from runner.orchestrator import HalfDuplexOrchestrator
 
-    return HalfDuplexOrchestrator(environment=domain.environment(), agent=ReplayAgent(task),
-                                  user=ScriptedUser(task), task=task, seed=1)
+    return HalfDuplexOrchestrator(
+        environment=domain.environment(),
+        agent=ReplayAgent(task),
+        user=ScriptedUser(task),
+        task=task,
+        seed=1,
+    )
 
 
 async def _orchestrate(domain: Any, tasks: list[Any], seconds: float) -> tuple[int, int, float]:

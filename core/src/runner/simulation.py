@@ -16,8 +16,9 @@ from runner.models.simulation import SimulationRun, TerminationReason
 from runner.orchestrator.half_duplex import access_refused, describe_error
 
 
-async def run_simulation(orchestrator: Any, *, environment_factory: Callable[[], Any],
-                         judge: NLJudge | None = None) -> SimulationRun:
+async def run_simulation(
+    orchestrator: Any, *, environment_factory: Callable[[], Any], judge: NLJudge | None = None
+) -> SimulationRun:
     """Run ``orchestrator`` to the end, then evaluate the result against its task.
 
     Whatever way the conversation ended, the run comes back with ``reward_info`` (see
@@ -29,7 +30,9 @@ async def run_simulation(orchestrator: Any, *, environment_factory: Callable[[],
     run = await orchestrator.run()
     spent = _judge_spending(judge)
     try:
-        run.reward_info = await aevaluate_simulation(run, orchestrator.task, environment_factory, judge)
+        run.reward_info = await aevaluate_simulation(
+            run, orchestrator.task, environment_factory, judge
+        )
     except Exception as exc:
         if judge is None:
             raise

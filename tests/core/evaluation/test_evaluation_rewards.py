@@ -19,8 +19,16 @@ from runner.models import NLAssertionCheck
 
 runner_mock = pytest.importorskip("runner_mock.domain")
 
-UPDATE = {"action_id": "u", "name": "update_task_status", "arguments": {"task_id": "task_1", "status": "completed"}}
-CREATE = {"action_id": "c", "name": "create_task", "arguments": {"user_id": "user_4", "title": "Demo"}}
+UPDATE = {
+    "action_id": "u",
+    "name": "update_task_status",
+    "arguments": {"task_id": "task_1", "status": "completed"},
+}
+CREATE = {
+    "action_id": "c",
+    "name": "create_task",
+    "arguments": {"user_id": "user_4", "title": "Demo"},
+}
 
 
 class CountingFactory:
@@ -41,21 +49,35 @@ def factory() -> CountingFactory:
     return CountingFactory()
 
 
-def make_task(actions: list[dict] | None = None, basis: list[str] | None = None, **criteria: Any) -> Task:
+def make_task(
+    actions: list[dict] | None = None, basis: list[str] | None = None, **criteria: Any
+) -> Task:
     ec: dict[str, Any] = {"reward_basis": basis or ["DB"], **criteria}
     if actions is not None:
         ec["actions"] = actions
-    return Task.model_validate({"id": "t", "user_scenario": {"instructions": "x"}, "evaluation_criteria": ec})
+    return Task.model_validate(
+        {"id": "t", "user_scenario": {"instructions": "x"}, "evaluation_criteria": ec}
+    )
 
 
-def trajectory(factory: CountingFactory, calls: list[ToolCall], texts: tuple[str, ...] = ("Done.",),
-               reason: str = "user_stop") -> SimulationRun:
+def trajectory(
+    factory: CountingFactory,
+    calls: list[ToolCall],
+    texts: tuple[str, ...] = ("Done.",),
+    reason: str = "user_stop",
+) -> SimulationRun:
     """Run ``calls`` for real on an environment and record them as a trajectory."""
     env = factory.domain.environment()
-    messages: list[Any] = [AssistantMessage(content="Hi! How can I help you today?"), UserMessage(content="hi")]
+    messages: list[Any] = [
+        AssistantMessage(content="Hi! How can I help you today?"),
+        UserMessage(content="hi"),
+    ]
     for call in calls:
-        messages.append(AssistantMessage(tool_calls=[call]) if call.requestor == "assistant"
-                        else UserMessage(tool_calls=[call]))
+        messages.append(
+            AssistantMessage(tool_calls=[call])
+            if call.requestor == "assistant"
+            else UserMessage(tool_calls=[call])
+        )
         messages.append(env.execute(call))
     messages += [AssistantMessage(content=t) for t in texts]
     return SimulationRun(id="r", task_id="t", termination_reason=reason, messages=messages)
@@ -67,7 +89,10 @@ def call(name: str, requestor: str = "assistant", **arguments: Any) -> ToolCall:
 
 def test_exact_trajectory_scores_one_without_a_replay(factory: CountingFactory) -> None:
     task = make_task([UPDATE], ["DB", "ACTION"])
-    run = trajectory(factory, [call("get_users"), call("update_task_status", task_id="task_1", status="completed")])
+    run = trajectory(
+        factory,
+        [call("get_users"), call("update_task_status", task_id="task_1", status="completed")],
+    )
     info = evaluate_simulation(run, task, factory)
     assert info.reward == 1.0
     assert info.reward_breakdown == {"DB": 1.0, "ACTION": 1.0}
@@ -78,7 +103,9 @@ def test_exact_trajectory_scores_one_without_a_replay(factory: CountingFactory) 
     assert factory.calls == built
 
 
-def test_wrong_arguments_fail_db_and_action_with_the_closest_call_as_evidence(factory: CountingFactory) -> None:
+def test_wrong_arguments_fail_db_and_action_with_the_closest_call_as_evidence(
+    factory: CountingFactory,
+) -> None:
     task = make_task([UPDATE], ["DB", "ACTION"])
     run = trajectory(factory, [call("update_task_status", task_id="task_1", status="pending")])
     info = evaluate_simulation(run, task, factory)
@@ -88,8 +115,12 @@ def test_wrong_arguments_fail_db_and_action_with_the_closest_call_as_evidence(fa
     assert info.db_check.agent_user_db_hash == info.db_check.expected_user_db_hash
     check = info.action_checks[0]
     assert not check.action_match and check.action_reward == 0.0
-    assert check.closest_call == {"name": "update_task_status", "arguments": {"task_id": "task_1", "status": "pending"},
-                                  "requestor": "assistant", "differing_arguments": ["status"]}
+    assert check.closest_call == {
+        "name": "update_task_status",
+        "arguments": {"task_id": "task_1", "status": "pending"},
+        "requestor": "assistant",
+        "differing_arguments": ["status"],
+    }
 
 
 def test_missing_write_fails_db_and_action_without_a_closest_call(factory: CountingFactory) -> None:
@@ -101,8 +132,13 @@ def test_missing_write_fails_db_and_action_without_a_closest_call(factory: Count
 
 def test_extra_write_fails_db_only(factory: CountingFactory) -> None:
     task = make_task([UPDATE], ["DB", "ACTION"])
-    run = trajectory(factory, [call("update_task_status", task_id="task_1", status="completed"),
-                               call("create_task", user_id="user_1", title="Extra")])
+    run = trajectory(
+        factory,
+        [
+            call("update_task_status", task_id="task_1", status="completed"),
+            call("create_task", user_id="user_1", title="Extra"),
+        ],
+    )
     info = evaluate_simulation(run, task, factory)
     assert info.reward == 0.0
     assert info.reward_breakdown == {"DB": 0.0, "ACTION": 1.0}
@@ -110,8 +146,13 @@ def test_extra_write_fails_db_only(factory: CountingFactory) -> None:
 
 def test_failed_write_is_replayed_and_does_not_change_the_state(factory: CountingFactory) -> None:
     task = make_task([UPDATE], ["DB"])
-    run = trajectory(factory, [call("update_task_status", task_id="task_99", status="completed"),
-                               call("update_task_status", task_id="task_1", status="completed")])
+    run = trajectory(
+        factory,
+        [
+            call("update_task_status", task_id="task_99", status="completed"),
+            call("update_task_status", task_id="task_1", status="completed"),
+        ],
+    )
     assert run.messages[3].error
     info = evaluate_simulation(run, task, factory)
     assert info.reward == 1.0 and info.db_check.db_match
@@ -127,18 +168,33 @@ def test_tool_error_only_trajectory_fails_db(factory: CountingFactory) -> None:
 
 def test_user_side_writes_count_in_the_user_db_hash(factory: CountingFactory) -> None:
     task = make_task([UPDATE], ["DB"])
-    run = trajectory(factory, [call("update_task_status", task_id="task_1", status="completed"),
-                               call("dismiss_notification", "user", notification_id="notif_1")])
+    run = trajectory(
+        factory,
+        [
+            call("update_task_status", task_id="task_1", status="completed"),
+            call("dismiss_notification", "user", notification_id="notif_1"),
+        ],
+    )
     info = evaluate_simulation(run, task, factory)
     assert info.reward == 0.0
     assert info.db_check.agent_db_hash == info.db_check.expected_db_hash
     assert info.db_check.agent_user_db_hash != info.db_check.expected_user_db_hash
 
 
-def test_env_assertions_run_on_the_final_state_and_errors_are_evidence(factory: CountingFactory) -> None:
+def test_env_assertions_run_on_the_final_state_and_errors_are_evidence(
+    factory: CountingFactory,
+) -> None:
     assertions = [
-        {"env_type": "assistant", "func_name": "assert_task_status", "arguments": {"task_id": "task_1", "expected_status": "completed"}},
-        {"env_type": "assistant", "func_name": "assert_task_status", "arguments": {"task_id": "task_77", "expected_status": "completed"}},
+        {
+            "env_type": "assistant",
+            "func_name": "assert_task_status",
+            "arguments": {"task_id": "task_1", "expected_status": "completed"},
+        },
+        {
+            "env_type": "assistant",
+            "func_name": "assert_task_status",
+            "arguments": {"task_id": "task_77", "expected_status": "completed"},
+        },
     ]
     task = make_task([UPDATE], ["ENV_ASSERTION"], env_assertions=assertions)
     run = trajectory(factory, [call("update_task_status", task_id="task_1", status="completed")])
@@ -147,31 +203,59 @@ def test_env_assertions_run_on_the_final_state_and_errors_are_evidence(factory: 
     assert "Task task_77 not found" in info.env_assertions[1].error
     assert info.reward == 0.0 and info.reward_breakdown == {"ENV_ASSERTION": 0.0}
     # replayed (not short-cut) trajectories give the same verdicts
-    run2 = trajectory(factory, [call("get_users"), call("update_task_status", task_id="task_1", status="pending"),
-                                call("update_task_status", task_id="task_1", status="completed")])
+    run2 = trajectory(
+        factory,
+        [
+            call("get_users"),
+            call("update_task_status", task_id="task_1", status="pending"),
+            call("update_task_status", task_id="task_1", status="completed"),
+        ],
+    )
     info2 = evaluate_simulation(run2, task, factory)
     assert [c.met for c in info2.env_assertions] == [True, False]
 
 
 def test_compare_args_limits_the_comparison(factory: CountingFactory) -> None:
-    transfer = {"action_id": "x", "name": "transfer_to_human_agents", "arguments": {"summary": "long text"}, "compare_args": []}
-    create = {**CREATE, "arguments": {**CREATE["arguments"], "description": "d"}, "compare_args": ["user_id"]}
+    transfer = {
+        "action_id": "x",
+        "name": "transfer_to_human_agents",
+        "arguments": {"summary": "long text"},
+        "compare_args": [],
+    }
+    create = {
+        **CREATE,
+        "arguments": {**CREATE["arguments"], "description": "d"},
+        "compare_args": ["user_id"],
+    }
     task = make_task([transfer, create], ["ACTION"])
-    run = trajectory(factory, [call("transfer_to_human_agents", summary="other words"),
-                               call("create_task", user_id="user_4", title="Different")])
+    run = trajectory(
+        factory,
+        [
+            call("transfer_to_human_agents", summary="other words"),
+            call("create_task", user_id="user_4", title="Different"),
+        ],
+    )
     assert evaluate_simulation(run, task, factory).reward == 1.0
 
 
 def test_call_arguments_decide_the_compared_keys_as_in_tau2(factory: CountingFactory) -> None:
     # compare_args absent: only the keys the call used are compared (τ²-bench's rule)
-    task = make_task([{**CREATE, "arguments": {**CREATE["arguments"], "description": "d"}}], ["ACTION"])
+    task = make_task(
+        [{**CREATE, "arguments": {**CREATE["arguments"], "description": "d"}}], ["ACTION"]
+    )
     run = trajectory(factory, [call("create_task", user_id="user_4", title="Demo")])
     assert evaluate_simulation(run, task, factory).reward == 1.0
 
 
-def test_communicate_rule_is_case_insensitive_and_ignores_commas_in_messages(factory: CountingFactory) -> None:
-    task = make_task([], ["COMMUNICATE"], communicate_info=["Refund of 1000 dollars", "task_5", "missing"])
-    run = trajectory(factory, [], texts=("You get a REFUND of 1,000 dollars.", "Your id is TASK_5."))
+def test_communicate_rule_is_case_insensitive_and_ignores_commas_in_messages(
+    factory: CountingFactory,
+) -> None:
+    task = make_task(
+        [], ["COMMUNICATE"], communicate_info=["Refund of 1000 dollars", "task_5", "missing"]
+    )
+    run = trajectory(
+        factory, [], texts=("You get a REFUND of 1,000 dollars.", "Your id is TASK_5.")
+    )
     info = evaluate_simulation(run, task, factory)
     assert [c.met for c in info.communicate_checks] == [True, True, False]
     assert "1,000" in info.communicate_checks[0].justification
@@ -193,16 +277,22 @@ def test_reward_is_the_product_over_the_basis_only(factory: CountingFactory) -> 
     assert info.db_check.db_reward == 0.0 and not info.action_checks[0].action_match
 
 
-def test_no_actions_and_no_assertions_pass_the_db_check_without_replay(factory: CountingFactory) -> None:
+def test_no_actions_and_no_assertions_pass_the_db_check_without_replay(
+    factory: CountingFactory,
+) -> None:
     task = make_task(None, ["DB"])
-    info = evaluate_simulation(trajectory(factory, [call("create_task", user_id="user_1", title="x")]), task, factory)
+    info = evaluate_simulation(
+        trajectory(factory, [call("create_task", user_id="user_1", title="x")]), task, factory
+    )
     assert info.reward == 1.0 and factory.calls == 0
 
 
 @pytest.mark.parametrize("reason", ["max_steps", "too_many_errors", "agent_error", "timeout"])
 def test_premature_endings_score_zero_without_checks(factory: CountingFactory, reason: str) -> None:
     task = make_task([UPDATE], ["DB"])
-    run = trajectory(factory, [call("update_task_status", task_id="task_1", status="completed")], reason=reason)
+    run = trajectory(
+        factory, [call("update_task_status", task_id="task_1", status="completed")], reason=reason
+    )
     info = evaluate_simulation(run, task, factory)
     assert info.reward == 0.0 and info.db_check is None and reason in info.info["note"]
 
@@ -223,11 +313,16 @@ class FakeJudge:
         self.verdict = verdict
         self.calls: list[list[str]] = []
 
-    async def judge(self, task: Task, messages: list[Any], assertions: list[str]) -> list[NLAssertionCheck]:
+    async def judge(
+        self, task: Task, messages: list[Any], assertions: list[str]
+    ) -> list[NLAssertionCheck]:
         self.calls.append(assertions)
         if isinstance(self.verdict, Exception):
             raise self.verdict
-        return [NLAssertionCheck(nl_assertion=a, met=self.verdict, justification="fake") for a in assertions]
+        return [
+            NLAssertionCheck(nl_assertion=a, met=self.verdict, justification="fake")
+            for a in assertions
+        ]
 
 
 def nl_task() -> Task:
@@ -244,7 +339,9 @@ def test_without_a_judge_nl_is_marked_not_evaluated(factory: CountingFactory) ->
 
 
 @pytest.mark.parametrize(("verdict", "reward"), [(True, 1.0), (False, 0.0)])
-async def test_async_evaluation_awaits_the_judge(factory: CountingFactory, verdict: bool, reward: float) -> None:
+async def test_async_evaluation_awaits_the_judge(
+    factory: CountingFactory, verdict: bool, reward: float
+) -> None:
     judge = FakeJudge(verdict)
     run = trajectory(factory, [call("update_task_status", task_id="task_1", status="completed")])
     info = await aevaluate_simulation(run, nl_task(), factory, judge)
@@ -258,7 +355,9 @@ def test_sync_evaluation_runs_the_judge_outside_an_event_loop(factory: CountingF
     assert evaluate_simulation(run, nl_task(), factory, FakeJudge(False)).reward == 0.0
 
 
-async def test_sync_evaluation_with_a_judge_inside_a_loop_says_what_to_use(factory: CountingFactory) -> None:
+async def test_sync_evaluation_with_a_judge_inside_a_loop_says_what_to_use(
+    factory: CountingFactory,
+) -> None:
     run = trajectory(factory, [])
     with pytest.raises(RuntimeError, match="aevaluate_simulation"):
         evaluate_simulation(run, nl_task(), factory, FakeJudge(True))
@@ -280,33 +379,40 @@ def test_judge_warning_counts_tasks_that_need_a_judge() -> None:
     assert judge_warning([make_task([UPDATE])]) is None
 
 
-def test_make_judge_without_an_implementation_is_a_readable_error() -> None:
-    from runner.errors import RunnerError
+def test_make_judge_builds_the_llm_judge_for_the_model() -> None:
+    from runner.llm.judge import LLMJudge
 
-    try:
-        import runner.llm.judge  # noqa: F401
-    except ImportError:
-        with pytest.raises(RunnerError, match="--judge-llm"):
-            make_judge("some-model")
-    else:  # pragma: no cover - once the LLM judge exists this test has nothing to check
-        pytest.skip("an LLM judge is installed")
+    judge = make_judge("openai/judge-model", {"temperature": 0})
+    assert isinstance(judge, LLMJudge)
+    assert judge.model == "openai/judge-model"
+    assert judge.llm_args == {"temperature": 0}
 
 
-async def test_run_simulation_turns_a_judge_failure_into_an_infrastructure_error(factory: CountingFactory) -> None:
+async def test_run_simulation_turns_a_judge_failure_into_an_infrastructure_error(
+    factory: CountingFactory,
+) -> None:
     from runner import run_simulation
     from runner.builtins.replay import ReplayAgent
     from runner.builtins.scripted import ScriptedUser
     from runner.orchestrator import HalfDuplexOrchestrator
 
     task = nl_task()
-    orch = HalfDuplexOrchestrator(environment=factory(), agent=ReplayAgent(task), user=ScriptedUser(task), task=task)
-    run = await run_simulation(orch, environment_factory=factory, judge=FakeJudge(InfrastructureError("judge down")))
+    orch = HalfDuplexOrchestrator(
+        environment=factory(), agent=ReplayAgent(task), user=ScriptedUser(task), task=task
+    )
+    run = await run_simulation(
+        orch, environment_factory=factory, judge=FakeJudge(InfrastructureError("judge down"))
+    )
     assert run.termination_reason.value == "infrastructure_error"
     assert run.error == "judge: InfrastructureError: judge down"
     assert run.reward_info.info["not_scored"] is True
-    ok = await run_simulation(HalfDuplexOrchestrator(environment=factory(), agent=ReplayAgent(task),
-                                                     user=ScriptedUser(task), task=task),
-                              environment_factory=factory, judge=FakeJudge(True))
+    ok = await run_simulation(
+        HalfDuplexOrchestrator(
+            environment=factory(), agent=ReplayAgent(task), user=ScriptedUser(task), task=task
+        ),
+        environment_factory=factory,
+        judge=FakeJudge(True),
+    )
     assert ok.reward_info.reward == 1.0 and ok.termination_reason.value == "user_stop"
 
 

@@ -350,7 +350,9 @@ def test_unvalidated_toolkit_passes_arguments_as_sent() -> None:
     raw = Environment("d", "", Raw())
     checked = Environment("d", "", Checked())
     assert raw.execute(ToolCall(id="1", name="echo", arguments={"amount": 2})).content == "2 GB"
-    assert checked.execute(ToolCall(id="1", name="echo", arguments={"amount": 2})).content == "2.0 GB"
+    assert (
+        checked.execute(ToolCall(id="1", name="echo", arguments={"amount": 2})).content == "2.0 GB"
+    )
     missing = raw.execute(ToolCall(id="2", name="echo", arguments={}))
     assert missing.error and "amount" in (missing.content or "")
     unknown = raw.execute(ToolCall(id="3", name="nope", arguments={}))

@@ -13,12 +13,23 @@ from runner.errors import ConfigError
 
 
 def make_task(**extra: Any) -> Task:
-    data: dict[str, Any] = {"id": "t", "user_scenario": {"instructions": "Do the thing."},
-                            "evaluation_criteria": {"actions": [
-                                {"action_id": "1", "name": "check", "requestor": "user"},
-                                {"action_id": "2", "name": "fix", "arguments": {"x": 1}},
-                                {"action_id": "3", "name": "reboot", "requestor": "user", "arguments": {"hard": True}},
-                            ], "communicate_info": ["42", "all good"]}}
+    data: dict[str, Any] = {
+        "id": "t",
+        "user_scenario": {"instructions": "Do the thing."},
+        "evaluation_criteria": {
+            "actions": [
+                {"action_id": "1", "name": "check", "requestor": "user"},
+                {"action_id": "2", "name": "fix", "arguments": {"x": 1}},
+                {
+                    "action_id": "3",
+                    "name": "reboot",
+                    "requestor": "user",
+                    "arguments": {"hard": True},
+                },
+            ],
+            "communicate_info": ["42", "all good"],
+        },
+    }
     data.update(extra)
     return Task.model_validate(data)
 
@@ -51,18 +62,29 @@ async def test_scripted_user_performs_named_pending_actions_in_order() -> None:
     opening, state = await user.agenerate_next_message(AssistantMessage(content=GREETING), state)
     assert opening.content == "My phone is broken."
     # a request that does not name the *next* pending action is an answer: the user stops
-    stop, _ = await user.agenerate_next_message(AssistantMessage(content="please reboot"),
-                                                ScriptedState(opened=True))
+    stop, _ = await user.agenerate_next_message(
+        AssistantMessage(content="please reboot"), ScriptedState(opened=True)
+    )
     assert stop.content == STOP_TOKEN
-    call_msg, state = await user.agenerate_next_message(AssistantMessage(content="run check please"), state)
+    call_msg, state = await user.agenerate_next_message(
+        AssistantMessage(content="run check please"), state
+    )
     call = call_msg.tool_calls[0]
     assert (call.name, call.requestor) == ("check", "user")
-    done, state = await user.agenerate_next_message(ToolMessage(id=call.id, content="ok", requestor="user"), state)
+    done, state = await user.agenerate_next_message(
+        ToolMessage(id=call.id, content="ok", requestor="user"), state
+    )
     assert done.content.startswith("Done: I performed check.") and "ok" in done.content
-    call_msg, state = await user.agenerate_next_message(AssistantMessage(content="now reboot"), state)
+    call_msg, state = await user.agenerate_next_message(
+        AssistantMessage(content="now reboot"), state
+    )
     assert call_msg.tool_calls[0].arguments == {"hard": True}
-    _, state = await user.agenerate_next_message(ToolMessage(id="x", content="rebooted", requestor="user"), state)
-    final, _ = await user.agenerate_next_message(AssistantMessage(content="All fixed, reboot again?"), state)
+    _, state = await user.agenerate_next_message(
+        ToolMessage(id="x", content="rebooted", requestor="user"), state
+    )
+    final, _ = await user.agenerate_next_message(
+        AssistantMessage(content="All fixed, reboot again?"), state
+    )
     assert final.content == STOP_TOKEN  # nothing pending any more
 
 
@@ -70,8 +92,14 @@ def test_scripted_user_opens_with_instructions_without_a_ticket_and_respects_his
     user = ScriptedUser(make_task())
     msg, _ = user.generate_next_message(AssistantMessage(content=GREETING), user.get_init_state())
     assert msg.content == "Do the thing."
-    ends_with_user = make_task(initial_state={"message_history": [
-        {"role": "assistant", "content": GREETING}, {"role": "user", "content": "Fix it."}]})
+    ends_with_user = make_task(
+        initial_state={
+            "message_history": [
+                {"role": "assistant", "content": GREETING},
+                {"role": "user", "content": "Fix it."},
+            ]
+        }
+    )
     user = ScriptedUser(ends_with_user)
     msg, _ = user.generate_next_message(AssistantMessage(content="Done."), user.get_init_state([]))
     assert msg.content == STOP_TOKEN
@@ -92,11 +120,29 @@ def test_builtins_are_registered_under_their_names() -> None:
     from runner.plugins import load_plugins
 
     plugins = load_plugins()
-    assert plugins.registry("agents").get("replay").obj(BuildContext(task=make_task())).__class__ is ReplayAgent
-    assert plugins.registry("users").get("scripted").obj(BuildContext(task=make_task())).__class__ is ScriptedUser
+    assert (
+        plugins.registry("agents").get("replay").obj(BuildContext(task=make_task())).__class__
+        is ReplayAgent
+    )
+    assert (
+        plugins.registry("users").get("scripted").obj(BuildContext(task=make_task())).__class__
+        is ScriptedUser
+    )
     from runner.orchestrator import HalfDuplexOrchestrator
 
-    orch = plugins.registry("orchestrators").get("half_duplex").obj(
-        environment=None, agent=None, user=None, task=make_task(), seed=1, max_steps=5, max_errors=2,
-        timeout=None, unknown_option=True)
+    orch = (
+        plugins.registry("orchestrators")
+        .get("half_duplex")
+        .obj(
+            environment=None,
+            agent=None,
+            user=None,
+            task=make_task(),
+            seed=1,
+            max_steps=5,
+            max_errors=2,
+            timeout=None,
+            unknown_option=True,
+        )
+    )
     assert isinstance(orch, HalfDuplexOrchestrator) and orch.max_steps == 5

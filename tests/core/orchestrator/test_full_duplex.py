@@ -22,12 +22,24 @@ from runner.orchestrator.full_duplex import FullDuplexOrchestrator
 
 runner_mock = pytest.importorskip("runner_mock.domain")
 
-TASK = Task.model_validate({
-    "id": "fd", "user_scenario": {"instructions": "x"}, "ticket": "please complete task_1",
-    "evaluation_criteria": {"actions": [{"action_id": "a", "name": "update_task_status",
-                                         "arguments": {"task_id": "task_1", "status": "completed"}}],
-                            "communicate_info": ["task_1 is completed"],
-                            "reward_basis": ["DB", "ACTION", "COMMUNICATE"]}})
+TASK = Task.model_validate(
+    {
+        "id": "fd",
+        "user_scenario": {"instructions": "x"},
+        "ticket": "please complete task_1",
+        "evaluation_criteria": {
+            "actions": [
+                {
+                    "action_id": "a",
+                    "name": "update_task_status",
+                    "arguments": {"task_id": "task_1", "status": "completed"},
+                }
+            ],
+            "communicate_info": ["task_1 is completed"],
+            "reward_basis": ["DB", "ACTION", "COMMUNICATE"],
+        },
+    }
+)
 
 
 class WordUser(FullDuplexUser[list]):
@@ -71,8 +83,15 @@ class ListeningAgent(FullDuplexAgent[dict]):
             return AssistantMessage(content="One moment. ", tool_calls=calls), state
         if state["phase"] == "lookup":
             state["phase"] = "act"
-            return AssistantMessage(tool_calls=[ToolCall(id="w", name="update_task_status",
-                                                         arguments={"task_id": "task_1", "status": "completed"})]), state
+            return AssistantMessage(
+                tool_calls=[
+                    ToolCall(
+                        id="w",
+                        name="update_task_status",
+                        arguments={"task_id": "task_1", "status": "completed"},
+                    )
+                ]
+            ), state
         if state["phase"] == "act":
             state["phase"] = "speak"
         if state["phase"] == "speak" and state["words"]:
@@ -82,7 +101,9 @@ class ListeningAgent(FullDuplexAgent[dict]):
 
 def orchestrate(agent: Any, user: Any, **kw: Any) -> FullDuplexOrchestrator:
     domain = runner_mock.MockDomain()
-    return FullDuplexOrchestrator(environment=domain.environment(), agent=agent, user=user, task=TASK, **kw)
+    return FullDuplexOrchestrator(
+        environment=domain.environment(), agent=agent, user=user, task=TASK, **kw
+    )
 
 
 async def test_streaming_conversation_with_tools_resolved_within_the_tick() -> None:
@@ -145,9 +166,13 @@ async def test_endless_tool_calls_in_one_tick_are_an_agent_error() -> None:
     assert "more than 3 times" in run.error
 
 
-@pytest.mark.parametrize(("failure", "reason"), [
-    (RuntimeError("x"), "agent_error"), (None, "timeout"),
-])
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        (RuntimeError("x"), "agent_error"),
+        (None, "timeout"),
+    ],
+)
 async def test_failures_and_timeout(failure: Exception | None, reason: str) -> None:
     class Bad(FullDuplexAgent[None]):
         async def aget_next_chunk(self, state: None, incoming_chunk: Any) -> tuple[Any, None]:
@@ -166,10 +191,19 @@ async def test_wrong_chunk_type_and_message_history_are_errors() -> None:
 
     run = await orchestrate(Wrong(), WordUser()).run()
     assert run.termination_reason.value == "agent_error"
-    task = Task.model_validate({"id": "h", "user_scenario": {"instructions": "x"},
-                                "initial_state": {"message_history": [{"role": "user", "content": "hi"}]}})
-    orch = FullDuplexOrchestrator(environment=runner_mock.MockDomain().environment(), agent=Wrong(),
-                                  user=WordUser(), task=task)
+    task = Task.model_validate(
+        {
+            "id": "h",
+            "user_scenario": {"instructions": "x"},
+            "initial_state": {"message_history": [{"role": "user", "content": "hi"}]},
+        }
+    )
+    orch = FullDuplexOrchestrator(
+        environment=runner_mock.MockDomain().environment(),
+        agent=Wrong(),
+        user=WordUser(),
+        task=task,
+    )
     run = await orch.run()
     assert run.termination_reason.value == "unexpected_error" and "message histories" in run.error
 
@@ -178,6 +212,15 @@ def test_full_duplex_is_registered() -> None:
     from runner.plugins import load_plugins
 
     cls = load_plugins().registry("orchestrators").get("full_duplex").obj
-    orch = cls(environment=None, agent=None, user=None, task=TASK, seed=None, max_steps=5,
-               max_errors=3, timeout=None, tick_duration_seconds="0.5")
+    orch = cls(
+        environment=None,
+        agent=None,
+        user=None,
+        task=TASK,
+        seed=None,
+        max_steps=5,
+        max_errors=3,
+        timeout=None,
+        tick_duration_seconds="0.5",
+    )
     assert isinstance(orch, FullDuplexOrchestrator) and orch.tick_duration_seconds == 0.5

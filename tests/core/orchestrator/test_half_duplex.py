@@ -36,8 +36,11 @@ def domain() -> Any:
 
 
 def make_task(**extra: Any) -> Task:
-    data = {"id": "t1", "user_scenario": {"instructions": "Mark task_1 completed."},
-            "ticket": "Please mark task_1 as completed."}
+    data = {
+        "id": "t1",
+        "user_scenario": {"instructions": "Mark task_1 completed."},
+        "ticket": "Please mark task_1 as completed.",
+    }
     data.update(extra)
     return Task.model_validate(data)
 
@@ -93,14 +96,26 @@ class EchoUser(HalfDuplexUser[None]):
         return UserMessage(content="hello"), state
 
 
-def orchestrate(domain: Any, agent: Any, user: Any, task: Task | None = None, **kw: Any) -> HalfDuplexOrchestrator:
-    return HalfDuplexOrchestrator(environment=domain.environment(), agent=agent, user=user,
-                                  task=task or make_task(), **kw)
+def orchestrate(
+    domain: Any, agent: Any, user: Any, task: Task | None = None, **kw: Any
+) -> HalfDuplexOrchestrator:
+    return HalfDuplexOrchestrator(
+        environment=domain.environment(), agent=agent, user=user, task=task or make_task(), **kw
+    )
 
 
 async def test_replay_and_scripted_open_with_greeting_and_number_turns(domain: Any) -> None:
-    task = make_task(evaluation_criteria={"actions": [
-        {"action_id": "a", "name": "update_task_status", "arguments": {"task_id": "task_1", "status": "completed"}}]})
+    task = make_task(
+        evaluation_criteria={
+            "actions": [
+                {
+                    "action_id": "a",
+                    "name": "update_task_status",
+                    "arguments": {"task_id": "task_1", "status": "completed"},
+                }
+            ]
+        }
+    )
     orch = orchestrate(domain, ReplayAgent(task), ScriptedUser(task), task, seed=7)
     run = await orch.run()
     assert run.termination_reason.value == "user_stop"
@@ -137,17 +152,24 @@ async def test_agent_that_raises_ends_with_agent_error_and_redacts_keys(domain: 
 
 
 async def test_user_that_raises_ends_with_user_error(domain: Any) -> None:
-    run = await orchestrate(domain, ScriptAgent([]), EchoUser(replies=[ValueError("bad user")])).run()
+    run = await orchestrate(
+        domain, ScriptAgent([]), EchoUser(replies=[ValueError("bad user")])
+    ).run()
     assert run.termination_reason.value == "user_error"
     assert run.error == "user: ValueError: bad user"
     assert [m.role for m in run.messages] == ["assistant"]
 
 
-@pytest.mark.parametrize(("exc", "reason"), [
-    (InfrastructureError("provider down"), "infrastructure_error"),
-    (ContextWindowExceededError("too long"), "context_window_exceeded"),
-])
-async def test_infrastructure_and_context_errors_from_either_side(domain: Any, exc: Exception, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (InfrastructureError("provider down"), "infrastructure_error"),
+        (ContextWindowExceededError("too long"), "context_window_exceeded"),
+    ],
+)
+async def test_infrastructure_and_context_errors_from_either_side(
+    domain: Any, exc: Exception, reason: str
+) -> None:
     run = await orchestrate(domain, ScriptAgent([exc]), EchoUser(stop_after=5)).run()
     assert run.termination_reason.value == reason
     run = await orchestrate(domain, ScriptAgent([]), EchoUser(replies=[exc])).run()
@@ -155,13 +177,20 @@ async def test_infrastructure_and_context_errors_from_either_side(domain: Any, e
 
 
 async def test_failing_tool_becomes_error_tool_message_and_the_run_goes_on(domain: Any) -> None:
-    bad = AssistantMessage(tool_calls=[ToolCall(id="c1", name="create_task",
-                                                arguments={"user_id": "user_99", "title": "x"})])
+    bad = AssistantMessage(
+        tool_calls=[
+            ToolCall(id="c1", name="create_task", arguments={"user_id": "user_99", "title": "x"})
+        ]
+    )
     agent = ScriptAgent([bad, AssistantMessage(content="sorry")])
     run = await orchestrate(domain, agent, EchoUser(stop_after=2)).run()
     assert run.termination_reason.value == "user_stop"
     tool = run.messages[3]
-    assert isinstance(tool, ToolMessage) and tool.error and tool.content == "Error: User user_99 not found"
+    assert (
+        isinstance(tool, ToolMessage)
+        and tool.error
+        and tool.content == "Error: User user_99 not found"
+    )
     assert agent.received[1] is not None and agent.received[1].error
 
 
@@ -202,17 +231,36 @@ async def test_total_tool_errors_reach_max_errors(domain: Any) -> None:
 
 
 async def test_several_tool_calls_in_one_message(domain: Any) -> None:
-    msg = AssistantMessage(content="Let me check.", tool_calls=[
-        ToolCall(id="a", name="get_users"),
-        ToolCall(id="b", name="update_task_status", arguments={"task_id": "task_1", "status": "completed"})])
+    msg = AssistantMessage(
+        content="Let me check.",
+        tool_calls=[
+            ToolCall(id="a", name="get_users"),
+            ToolCall(
+                id="b",
+                name="update_task_status",
+                arguments={"task_id": "task_1", "status": "completed"},
+            ),
+        ],
+    )
     agent = ScriptAgent([msg, AssistantMessage(content="done")])
     orch = orchestrate(domain, agent, EchoUser(stop_after=2))
     run = await orch.run()
-    assert [m.role for m in run.messages] == ["assistant", "user", "assistant", "tool", "tool", "assistant", "user"]
+    assert [m.role for m in run.messages] == [
+        "assistant",
+        "user",
+        "assistant",
+        "tool",
+        "tool",
+        "assistant",
+        "user",
+    ]
     assert run.messages[2].content == "Let me check."  # the text of a tool-calling message stays
     assert [m.id for m in run.messages[3:5]] == ["a", "b"]
     results = agent.received[1]
-    assert isinstance(results, MultiToolMessage) and [m.id for m in results.tool_messages] == ["a", "b"]
+    assert isinstance(results, MultiToolMessage) and [m.id for m in results.tool_messages] == [
+        "a",
+        "b",
+    ]
     assert orch.environment.toolkit.db.tasks["task_1"].status == "completed"
 
 
@@ -222,7 +270,14 @@ async def test_user_tool_calls_go_to_user_tools_and_results_back_to_user(domain:
     user = EchoUser(replies=[check, UserMessage(content="thanks"), UserMessage(content=STOP_TOKEN)])
     agent = ScriptAgent([AssistantMessage(content="anything else?")])
     run = await orchestrate(domain, agent, user).run()
-    assert [m.role for m in run.messages] == ["assistant", "user", "tool", "user", "assistant", "user"]
+    assert [m.role for m in run.messages] == [
+        "assistant",
+        "user",
+        "tool",
+        "user",
+        "assistant",
+        "user",
+    ]
     assert run.messages[1].tool_calls[0].requestor == "user"
     result = run.messages[2]
     assert result.requestor == "user" and not result.error and "notif_1" in result.content
@@ -238,14 +293,19 @@ async def test_agent_stop(domain: Any) -> None:
 
 
 async def test_wrong_reply_type_is_an_agent_error(domain: Any) -> None:
-    run = await orchestrate(domain, ScriptAgent([UserMessage(content="hi")]), EchoUser(stop_after=5)).run()
+    run = await orchestrate(
+        domain, ScriptAgent([UserMessage(content="hi")]), EchoUser(stop_after=5)
+    ).run()
     assert run.termination_reason.value == "agent_error"
     assert "UserMessage" in run.error
 
 
 async def test_environment_bug_is_unexpected_error(domain: Any) -> None:
-    orch = orchestrate(domain, ScriptAgent([AssistantMessage(tool_calls=[ToolCall(name="get_users")])]),
-                       EchoUser(stop_after=5))
+    orch = orchestrate(
+        domain,
+        ScriptAgent([AssistantMessage(tool_calls=[ToolCall(name="get_users")])]),
+        EchoUser(stop_after=5),
+    )
 
     def broken(call: Any) -> Any:
         raise KeyError("bug")
@@ -257,10 +317,19 @@ async def test_environment_bug_is_unexpected_error(domain: Any) -> None:
 
 
 async def test_costs_and_usage_are_summed_per_side(domain: Any) -> None:
-    agent = ScriptAgent([AssistantMessage(content="a", cost=0.5, usage={"prompt_tokens": 10}),
-                         AssistantMessage(content="b", cost=0.25, usage={"prompt_tokens": 5})])
-    user = EchoUser(replies=[UserMessage(content="x", cost=0.1), UserMessage(content="y", cost=0.2),
-                             UserMessage(content=STOP_TOKEN)])
+    agent = ScriptAgent(
+        [
+            AssistantMessage(content="a", cost=0.5, usage={"prompt_tokens": 10}),
+            AssistantMessage(content="b", cost=0.25, usage={"prompt_tokens": 5}),
+        ]
+    )
+    user = EchoUser(
+        replies=[
+            UserMessage(content="x", cost=0.1),
+            UserMessage(content="y", cost=0.2),
+            UserMessage(content=STOP_TOKEN),
+        ]
+    )
     run = await orchestrate(domain, agent, user).run()
     assert run.agent_cost == pytest.approx(0.75) and run.user_cost == pytest.approx(0.3)
     assert run.usage == {"agent": {"prompt_tokens": 15}}
@@ -269,19 +338,28 @@ async def test_costs_and_usage_are_summed_per_side(domain: Any) -> None:
 HISTORY = [
     {"role": "assistant", "content": GREETING},
     {"role": "user", "content": "Create 'Demo' for user_4."},
-    {"role": "assistant", "tool_calls": [{"id": "h1", "name": "create_task",
-                                          "arguments": {"user_id": "user_4", "title": "Demo"}}]},
+    {
+        "role": "assistant",
+        "tool_calls": [
+            {"id": "h1", "name": "create_task", "arguments": {"user_id": "user_4", "title": "Demo"}}
+        ],
+    },
     {"role": "tool", "id": "h1", "content": "{}"},
     {"role": "assistant", "content": "Created task_5."},
 ]
 
 
-@pytest.mark.parametrize(("cut", "first_to", "first_kind"), [
-    (5, "user", AssistantMessage),   # ends with the agent's text: the user speaks next
-    (2, "agent", UserMessage),       # ends with the user's text: the agent speaks next
-    (4, "agent", ToolMessage),       # ends with a tool result: the agent reads it next
-])
-async def test_message_history_is_applied_and_continued(domain: Any, cut: int, first_to: str, first_kind: type) -> None:
+@pytest.mark.parametrize(
+    ("cut", "first_to", "first_kind"),
+    [
+        (5, "user", AssistantMessage),  # ends with the agent's text: the user speaks next
+        (2, "agent", UserMessage),  # ends with the user's text: the agent speaks next
+        (4, "agent", ToolMessage),  # ends with a tool result: the agent reads it next
+    ],
+)
+async def test_message_history_is_applied_and_continued(
+    domain: Any, cut: int, first_to: str, first_kind: type
+) -> None:
     history = HISTORY[:cut]
     task = make_task(initial_state={"message_history": history})
     agent = ScriptAgent([AssistantMessage(content="sure")])
@@ -307,15 +385,30 @@ async def test_history_ending_with_a_pending_tool_call_executes_it_first(domain:
     agent = ScriptAgent([AssistantMessage(content="sure")])
     orch = orchestrate(domain, agent, EchoUser(stop_after=1), task)
     run = await orch.run()
-    assert [m.role for m in run.messages] == ["assistant", "user", "assistant", "tool", "assistant", "user"]
+    assert [m.role for m in run.messages] == [
+        "assistant",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+        "user",
+    ]
     assert isinstance(agent.received[0], ToolMessage) and '"task_5"' in agent.received[0].content
     assert len(orch.environment.toolkit.db.users["user_4"].tasks) == 1  # executed once, not twice
 
 
 async def test_initial_state_is_applied_before_the_first_turn(domain: Any) -> None:
-    task = make_task(initial_state={"initialization_actions": [
-        {"env_type": "assistant", "func_name": "update_task_status",
-         "arguments": {"task_id": "task_1", "status": "completed"}}]})
+    task = make_task(
+        initial_state={
+            "initialization_actions": [
+                {
+                    "env_type": "assistant",
+                    "func_name": "update_task_status",
+                    "arguments": {"task_id": "task_1", "status": "completed"},
+                }
+            ]
+        }
+    )
     orch = orchestrate(domain, ScriptAgent([]), EchoUser(stop_after=1), task)
     await orch.run()
     assert orch.environment.toolkit.db.tasks["task_1"].status == "completed"

@@ -28,12 +28,30 @@ def plugins() -> Any:
 
 async def simulate(plugins: Any, domain: Any, task: Any) -> Any:
     env = domain.environment()
-    ctx = BuildContext(environment=env, tools=env.tools(), user_tools=env.user_tools(),
-                       policy=env.policy, task=task, seed=1)
+    ctx = BuildContext(
+        environment=env,
+        tools=env.tools(),
+        user_tools=env.user_tools(),
+        policy=env.policy,
+        task=task,
+        seed=1,
+    )
     agent = plugins.registry("agents").get("replay").obj(ctx)
     user = plugins.registry("users").get("scripted").obj(ctx)
-    orchestrator = plugins.registry("orchestrators").get("half_duplex").obj(
-        environment=env, agent=agent, user=user, task=task, seed=1, max_steps=100, max_errors=10, timeout=None)
+    orchestrator = (
+        plugins.registry("orchestrators")
+        .get("half_duplex")
+        .obj(
+            environment=env,
+            agent=agent,
+            user=user,
+            task=task,
+            seed=1,
+            max_steps=100,
+            max_errors=10,
+            timeout=None,
+        )
+    )
     return await run_simulation(orchestrator, environment_factory=domain.environment)
 
 
@@ -70,9 +88,14 @@ async def test_oracle_passes_every_own_task(plugins: Any, domain: Any) -> None:
 async def test_dual_control_task_interleaves_both_sides_in_order(plugins: Any, domain: Any) -> None:
     task = next(t for t in domain.tasks() if t.id == "notification_dual_control")
     run = await simulate(plugins, domain, task)
-    calls = [(c.requestor, c.name) for m in run.messages for c in getattr(m, "tool_calls", None) or []]
-    assert calls == [("user", "check_notifications"), ("assistant", "update_task_status"),
-                     ("user", "dismiss_notification")]
+    calls = [
+        (c.requestor, c.name) for m in run.messages for c in getattr(m, "tool_calls", None) or []
+    ]
+    assert calls == [
+        ("user", "check_notifications"),
+        ("assistant", "update_task_status"),
+        ("user", "dismiss_notification"),
+    ]
 
 
 async def test_oracle_on_tau2_mock_tasks(plugins: Any, domain: Any, tau2_mock_dir: Any) -> None:
@@ -106,7 +129,9 @@ def test_plugin_module_imports_nothing_heavy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, runner_mock.plugin; "
-            "print(any(m.startswith(('pydantic', 'runner_mock.data_model', 'litellm')) for m in sys.modules))")
+    code = (
+        "import sys, runner_mock.plugin; "
+        "print(any(m.startswith(('pydantic', 'runner_mock.data_model', 'litellm')) for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -16,12 +16,22 @@ def run(env: Any, name: str, requestor: str = "assistant", **arguments: Any) -> 
 def test_tool_sets_and_write_flags(domain: Any) -> None:
     env = domain.environment()
     assert sorted(t.name for t in env.tools()) == [
-        "create_task", "get_users", "transfer_to_human_agents", "update_task_status"]
-    assert sorted(t.name for t in env.user_tools()) == ["check_notifications", "dismiss_notification"]
+        "create_task",
+        "get_users",
+        "transfer_to_human_agents",
+        "update_task_status",
+    ]
+    assert sorted(t.name for t in env.user_tools()) == [
+        "check_notifications",
+        "dismiss_notification",
+    ]
     writes = {t.name for t in env.tools() + env.user_tools() if t.write}
     assert writes == {"create_task", "update_task_status", "dismiss_notification"}
     schema = {t.name: t.openai_schema() for t in env.tools()}["update_task_status"]
-    assert schema["function"]["parameters"]["properties"]["status"]["enum"] == ["pending", "completed"]
+    assert schema["function"]["parameters"]["properties"]["status"]["enum"] == [
+        "pending",
+        "completed",
+    ]
     assert schema["function"]["parameters"]["required"] == ["task_id", "status"]
 
 
@@ -29,7 +39,10 @@ def test_create_task_numbers_by_count_and_assigns_it(domain: Any) -> None:
     env = domain.environment()
     result = run(env, "create_task", user_id="user_4", title="Demo")
     assert not result.error
-    assert result.content == '{"task_id": "task_5", "title": "Demo", "description": null, "status": "pending"}'
+    assert (
+        result.content
+        == '{"task_id": "task_5", "title": "Demo", "description": null, "status": "pending"}'
+    )
     db = env.toolkit.db
     assert db.users["user_4"].tasks == ["task_5"] and db.tasks["task_5"].status == "pending"
     second = run(env, "create_task", user_id="user_4", title="More", description="d")
@@ -53,14 +66,22 @@ def test_create_task_requires_a_title(domain: Any) -> None:
 def test_get_users_lists_every_user(domain: Any) -> None:
     users = json.loads(run(domain.environment(), "get_users").content)
     assert [u["user_id"] for u in users] == ["user_1", "user_2", "user_3", "user_4"]
-    assert users[0] == {"user_id": "user_1", "name": "Maya Lindqvist", "tasks": ["task_1", "task_2"]}
+    assert users[0] == {
+        "user_id": "user_1",
+        "name": "Maya Lindqvist",
+        "tasks": ["task_1", "task_2"],
+    }
 
 
 def test_update_task_status(domain: Any) -> None:
     env = domain.environment()
     result = run(env, "update_task_status", task_id="task_1", status="completed")
-    assert json.loads(result.content) == {"task_id": "task_1", "title": "Write quarterly report",
-                                          "description": "Q3 numbers for the board", "status": "completed"}
+    assert json.loads(result.content) == {
+        "task_id": "task_1",
+        "title": "Write quarterly report",
+        "description": "Q3 numbers for the board",
+        "status": "completed",
+    }
     missing = run(env, "update_task_status", task_id="task_42", status="completed")
     assert missing.error and missing.content == "Error: Task task_42 not found"
     invalid = run(env, "update_task_status", task_id="task_1", status="archived")
@@ -71,7 +92,10 @@ def test_update_task_status(domain: Any) -> None:
 def test_transfer_to_human_agents(domain: Any) -> None:
     env = domain.environment()
     before = env.db_hash()
-    assert run(env, "transfer_to_human_agents", summary="wants deletion").content == "Transfer successful"
+    assert (
+        run(env, "transfer_to_human_agents", summary="wants deletion").content
+        == "Transfer successful"
+    )
     assert env.db_hash() == before
 
 
@@ -79,7 +103,10 @@ def test_assertion_functions(domain: Any) -> None:
     kit = domain.environment().toolkit
     assert kit.assert_number_of_tasks("user_1", 2) and not kit.assert_number_of_tasks("user_1", 3)
     assert kit.assert_task_status("task_2", "completed")
-    for fn, args in ((kit.assert_number_of_tasks, ("user_9", 1)), (kit.assert_task_status, ("task_9", "pending"))):
+    for fn, args in (
+        (kit.assert_number_of_tasks, ("user_9", 1)),
+        (kit.assert_task_status, ("task_9", "pending")),
+    ):
         try:
             fn(*args)
         except ValueError as exc:
@@ -94,7 +121,10 @@ def test_user_tools(domain: Any) -> None:
     assert [n["notification_id"] for n in notes] == ["notif_1", "notif_2"]
     assert notes[0]["status"] == "unread"
     before = env.user_db_hash()
-    assert run(env, "dismiss_notification", "user", notification_id="notif_1").content == "Notification notif_1 dismissed"
+    assert (
+        run(env, "dismiss_notification", "user", notification_id="notif_1").content
+        == "Notification notif_1 dismissed"
+    )
     assert env.user_toolkit.db.notifications["notif_1"].status == "read"
     assert env.user_db_hash() != before
     missing = run(env, "dismiss_notification", "user", notification_id="notif_9")

@@ -46,19 +46,27 @@ class FullDuplex:
 
 @hookimpl
 def register_agents(register: Callable[..., None]) -> None:
-    register("replay", _replay_agent,
-             "Oracle: performs the task's expected actions, then states what it must communicate")
+    register(
+        "replay",
+        _replay_agent,
+        "Oracle: performs the task's expected actions, then states what it must communicate",
+    )
 
 
 @hookimpl
 def register_users(register: Callable[..., None]) -> None:
-    register("scripted", _scripted_user,
-             "Deterministic user: opens with the ticket, performs the expected user actions, stops")
+    register(
+        "scripted",
+        _scripted_user,
+        "Deterministic user: opens with the ticket, performs the expected user actions, stops",
+    )
 
 
 @hookimpl
 def register_orchestrators(register: Callable[..., None]) -> None:
-    register("half_duplex", HalfDuplex, "Turn-based: one message at a time (τ²-bench's orchestrator)")
+    register(
+        "half_duplex", HalfDuplex, "Turn-based: one message at a time (τ²-bench's orchestrator)"
+    )
     register("full_duplex", FullDuplex, "Streaming: both sides produce a chunk every tick")
 
 
@@ -70,5 +78,8 @@ def _local_executor(config: Any) -> Any:
 
 @hookimpl
 def register_executors(register: Callable[..., None]) -> None:
-    register("local", _local_executor,
-             "Runs simulations concurrently on one asyncio event loop (--max-concurrency)")
+    register(
+        "local",
+        _local_executor,
+        "Runs simulations concurrently on one asyncio event loop (--max-concurrency)",
+    )

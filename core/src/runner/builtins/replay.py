@@ -57,10 +57,14 @@ class ReplayAgent(HalfDuplexAgent[ReplayState]):
     def get_init_state(self, message_history: list[Any] | None = None) -> ReplayState:
         return ReplayState()
 
-    async def agenerate_next_message(self, message: Any, state: ReplayState) -> tuple[AssistantMessage, ReplayState]:
+    async def agenerate_next_message(
+        self, message: Any, state: ReplayState
+    ) -> tuple[AssistantMessage, ReplayState]:
         return self.next_message(state), state
 
-    def generate_next_message(self, message: Any, state: ReplayState) -> tuple[AssistantMessage, ReplayState]:
+    def generate_next_message(
+        self, message: Any, state: ReplayState
+    ) -> tuple[AssistantMessage, ReplayState]:
         return self.next_message(state), state
 
     def next_message(self, state: ReplayState) -> AssistantMessage:
@@ -70,8 +74,12 @@ class ReplayAgent(HalfDuplexAgent[ReplayState]):
             state.next_action = index + 1
             if action.requestor == "user":
                 return AssistantMessage(content=user_action_request(action))
-            call = ToolCall(id=f"replay_{index}", name=action.name,
-                            arguments=dict(action.arguments), requestor="assistant")
+            call = ToolCall(
+                id=f"replay_{index}",
+                name=action.name,
+                arguments=dict(action.arguments),
+                requestor="assistant",
+            )
             return AssistantMessage(tool_calls=[call])
         if not state.answered:
             state.answered = True
@@ -82,7 +90,11 @@ class ReplayAgent(HalfDuplexAgent[ReplayState]):
 def build_replay_agent(ctx: Any) -> ReplayAgent:
     """Factory registered as ``replay`` (takes a :class:`runner.BuildContext`)."""
     if ctx.task is None:
-        raise ConfigError("The replay agent needs a task (it performs the task's expected actions).")
+        raise ConfigError(
+            "The replay agent needs a task (it performs the task's expected actions)."
+        )
     if ctx.options:
-        raise ConfigError(f"The replay agent takes no options; got {', '.join(sorted(ctx.options))}.")
+        raise ConfigError(
+            f"The replay agent takes no options; got {', '.join(sorted(ctx.options))}."
+        )
     return ReplayAgent(ctx.task)

@@ -43,16 +43,22 @@ class ScriptedUser(HalfDuplexUser[ScriptedState]):
         history = (initial.message_history if initial is not None else None) or []
         return ScriptedState(opened=bool(history) and history[-1].role == "user")
 
-    async def agenerate_next_message(self, message: Any, state: ScriptedState) -> tuple[UserMessage, ScriptedState]:
+    async def agenerate_next_message(
+        self, message: Any, state: ScriptedState
+    ) -> tuple[UserMessage, ScriptedState]:
         return self.next_message(message, state), state
 
-    def generate_next_message(self, message: Any, state: ScriptedState) -> tuple[UserMessage, ScriptedState]:
+    def generate_next_message(
+        self, message: Any, state: ScriptedState
+    ) -> tuple[UserMessage, ScriptedState]:
         return self.next_message(message, state), state
 
     def next_message(self, message: Any, state: ScriptedState) -> UserMessage:
         if state.performing is not None:  # the result of our own tool call
             name, state.performing = state.performing, None
-            return UserMessage(content=f"Done: I performed {name}. The result was: {message.content}")
+            return UserMessage(
+                content=f"Done: I performed {name}. The result was: {message.content}"
+            )
         if not state.opened:
             state.opened = True
             return UserMessage(content=self.opening)
@@ -62,8 +68,12 @@ class ScriptedUser(HalfDuplexUser[ScriptedState]):
             action = self.actions[index]
             state.next_action = index + 1
             state.performing = action.name
-            call = ToolCall(id=f"scripted_{index}", name=action.name,
-                            arguments=dict(action.arguments), requestor="user")
+            call = ToolCall(
+                id=f"scripted_{index}",
+                name=action.name,
+                arguments=dict(action.arguments),
+                requestor="user",
+            )
             return UserMessage(tool_calls=[call])
         return UserMessage(content=STOP_TOKEN)
 
@@ -73,5 +83,7 @@ def build_scripted_user(ctx: Any) -> ScriptedUser:
     if ctx.task is None:
         raise ConfigError("The scripted user needs a task (it follows the task's script).")
     if ctx.options:
-        raise ConfigError(f"The scripted user takes no options; got {', '.join(sorted(ctx.options))}.")
+        raise ConfigError(
+            f"The scripted user takes no options; got {', '.join(sorted(ctx.options))}."
+        )
     return ScriptedUser(ctx.task)

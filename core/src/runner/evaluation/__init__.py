@@ -15,6 +15,12 @@ from runner.evaluation.reward import aevaluate_simulation, evaluate_simulation
 from runner.evaluation.state import clear_cache
 
 __all__ = [
-    "NLJudge", "aevaluate_simulation", "clear_cache", "evaluate_simulation", "judge_warning",
-    "needs_judge", "nl_assertions_needed", "tasks_needing_judge",
+    "NLJudge",
+    "aevaluate_simulation",
+    "clear_cache",
+    "evaluate_simulation",
+    "judge_warning",
+    "needs_judge",
+    "nl_assertions_needed",
+    "tasks_needing_judge",
 ]

@@ -79,8 +79,12 @@ def closest_call(action: Action, calls: list[ToolCall]) -> dict[str, Any] | None
     if best is None:
         return None
     _, call, differing = best
-    return {"name": call.name, "arguments": call.arguments, "requestor": call.requestor,
-            "differing_arguments": differing}
+    return {
+        "name": call.name,
+        "arguments": call.arguments,
+        "requestor": call.requestor,
+        "differing_arguments": differing,
+    }
 
 
 def check_actions(messages: list[Any], actions: list[Action]) -> list[ActionCheck]:
@@ -88,24 +92,38 @@ def check_actions(messages: list[Any], actions: list[Action]) -> list[ActionChec
     checks = []
     for action in actions:
         matched = any(action_matches(action, call) for call in calls)
-        checks.append(ActionCheck(
-            action=action, action_match=matched, action_reward=1.0 if matched else 0.0,
-            closest_call=None if matched else closest_call(action, calls)))
+        checks.append(
+            ActionCheck(
+                action=action,
+                action_match=matched,
+                action_reward=1.0 if matched else 0.0,
+                closest_call=None if matched else closest_call(action, calls),
+            )
+        )
     return checks
 
 
 def check_communicate(messages: list[Any], infos: list[str]) -> list[CommunicateCheck]:
-    texts = [m.content for m in messages
-             if isinstance(m, AssistantMessage) and m.content and m.content.strip()]
+    texts = [
+        m.content
+        for m in messages
+        if isinstance(m, AssistantMessage) and m.content and m.content.strip()
+    ]
     normalised = [t.lower().replace(",", "") for t in texts]
     checks = []
     for info in infos:
         needle = info.lower()
         where = next((i for i, t in enumerate(normalised) if needle in t), None)
         if where is None:
-            checks.append(CommunicateCheck(info=info, met=False,
-                                           justification=f"No assistant message contains {info!r}."))
+            checks.append(
+                CommunicateCheck(
+                    info=info, met=False, justification=f"No assistant message contains {info!r}."
+                )
+            )
         else:
-            checks.append(CommunicateCheck(info=info, met=True,
-                                           justification=f"Stated in: {texts[where][:300]!r}"))
+            checks.append(
+                CommunicateCheck(
+                    info=info, met=True, justification=f"Stated in: {texts[where][:300]!r}"
+                )
+            )
     return checks

@@ -26,7 +26,9 @@ class NLJudge(Protocol):
     retried, not scored).
     """
 
-    async def judge(self, task: Task, messages: list[Any], assertions: list[str]) -> list[NLAssertionCheck]: ...
+    async def judge(
+        self, task: Task, messages: list[Any], assertions: list[str]
+    ) -> list[NLAssertionCheck]: ...
 
 
 def nl_assertions_needed(task: Task) -> list[str]:
@@ -54,28 +56,23 @@ def judge_warning(tasks: Iterable[Task], judge: Any = None) -> str | None:
     if not needing:
         return None
     n = len(needing)
-    return (f"{n} task{'s' if n != 1 else ''} need{'s' if n == 1 else ''} an NL judge for "
-            "NL_ASSERTION checks; without one those checks are not evaluated and the reward uses "
-            "the other bases only. Pass --judge-llm MODEL to evaluate them.")
+    return (
+        f"{n} task{'s' if n != 1 else ''} need{'s' if n == 1 else ''} an NL judge for "
+        "NL_ASSERTION checks; without one those checks are not evaluated and the reward uses "
+        "the other bases only. Pass --judge-llm MODEL to evaluate them."
+    )
 
 
 def unevaluated_checks(assertions: list[str]) -> list[NLAssertionCheck]:
-    return [NLAssertionCheck(nl_assertion=a, met=None, justification="not evaluated: no NL judge")
-            for a in assertions]
+    return [
+        NLAssertionCheck(nl_assertion=a, met=None, justification="not evaluated: no NL judge")
+        for a in assertions
+    ]
 
 
 def make_judge(model: str, llm_args: dict[str, Any] | None = None) -> NLJudge:
-    """The LLM judge for ``--judge-llm MODEL``.
+    """The LLM judge for ``--judge-llm MODEL`` (imported here: it lives with the LLM gateway,
+    above evaluation, and loads nothing heavy until it first calls a model)."""
+    from runner.llm.judge import LLMJudge
 
-    The LLM-backed implementation lives with the LLM gateway; until it is installed this says so
-    plainly instead of failing with an import error.
-    """
-    try:
-        from runner.llm.judge import LLMJudge  # type: ignore[import-not-found]
-    except ImportError:
-        from runner.errors import ConfigError
-
-        raise ConfigError(f"--judge-llm {model}: this version of runner has no LLM judge yet; "
-                          "run without --judge-llm (NL_ASSERTION checks are then reported as not "
-                          "evaluated).") from None
     return LLMJudge(model, dict(llm_args or {}))

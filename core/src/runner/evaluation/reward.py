@@ -30,8 +30,12 @@ from runner.models.task import RewardType, Task
 SCORED_ENDINGS = frozenset({TerminationReason.USER_STOP, TerminationReason.AGENT_STOP})
 
 
-def evaluate_simulation(run: SimulationRun, task: Task, environment_factory: Callable[[], Any],
-                        judge: NLJudge | None = None) -> RewardInfo:
+def evaluate_simulation(
+    run: SimulationRun,
+    task: Task,
+    environment_factory: Callable[[], Any],
+    judge: NLJudge | None = None,
+) -> RewardInfo:
     """Score ``run`` against ``task`` (synchronous).
 
     ``environment_factory`` returns a fresh environment of the run's domain (pass a stable
@@ -50,13 +54,19 @@ def evaluate_simulation(run: SimulationRun, task: Task, environment_factory: Cal
         except RuntimeError:
             checks = asyncio.run(judge.judge(task, list(run.messages), assertions))
         else:
-            raise RuntimeError("evaluate_simulation was called inside a running event loop with a "
-                               "judge; await aevaluate_simulation(...) instead.")
+            raise RuntimeError(
+                "evaluate_simulation was called inside a running event loop with a "
+                "judge; await aevaluate_simulation(...) instead."
+            )
     return info.finish(assertions, checks)
 
 
-async def aevaluate_simulation(run: SimulationRun, task: Task, environment_factory: Callable[[], Any],
-                               judge: NLJudge | None = None) -> RewardInfo:
+async def aevaluate_simulation(
+    run: SimulationRun,
+    task: Task,
+    environment_factory: Callable[[], Any],
+    judge: NLJudge | None = None,
+) -> RewardInfo:
     """Score ``run`` against ``task``, awaiting the judge for NL assertions when one is given."""
     info = _score_without_judge(run, task, environment_factory)
     if isinstance(info, RewardInfo):
@@ -95,24 +105,36 @@ class _Partial:
         reward = 1.0
         for value in breakdown.values():
             reward *= value
-        return RewardInfo(reward=reward, nl_assertions=nl_checks, reward_basis=list(basis),
-                          reward_breakdown=_ordered(breakdown, basis), info=info or None,
-                          **self.fields)
+        return RewardInfo(
+            reward=reward,
+            nl_assertions=nl_checks,
+            reward_basis=list(basis),
+            reward_breakdown=_ordered(breakdown, basis),
+            info=info or None,
+            **self.fields,
+        )
 
 
-def _score_without_judge(run: SimulationRun, task: Task,
-                         environment_factory: Callable[[], Any]) -> RewardInfo | _Partial:
+def _score_without_judge(
+    run: SimulationRun, task: Task, environment_factory: Callable[[], Any]
+) -> RewardInfo | _Partial:
     reason = run.termination_reason
     if reason == TerminationReason.INFRASTRUCTURE_ERROR:
-        return RewardInfo(reward=0.0, info={
-            "not_scored": True,
-            "note": "Not scored: the simulation ended with an infrastructure error.",
-        })
+        return RewardInfo(
+            reward=0.0,
+            info={
+                "not_scored": True,
+                "note": "Not scored: the simulation ended with an infrastructure error.",
+            },
+        )
     if reason not in SCORED_ENDINGS:
-        return RewardInfo(reward=0.0, info={
-            "note": f"The simulation ended prematurely ({TerminationReason(reason).value}); "
-                    "only runs ending with user_stop or agent_stop are checked.",
-        })
+        return RewardInfo(
+            reward=0.0,
+            info={
+                "note": f"The simulation ended prematurely ({TerminationReason(reason).value}); "
+                "only runs ending with user_stop or agent_stop are checked.",
+            },
+        )
     criteria = task.evaluation_criteria
     if criteria is None:
         return RewardInfo(reward=1.0, info={"note": "The task has no evaluation criteria."})
@@ -143,7 +165,9 @@ def _score_without_judge(run: SimulationRun, task: Task,
         ok = all(c.action_match for c in fields["action_checks"])
         breakdown[RewardType.ACTION.value] = 1.0 if ok else 0.0
 
-    fields["communicate_checks"] = check_communicate(messages, list(criteria.communicate_info or []))
+    fields["communicate_checks"] = check_communicate(
+        messages, list(criteria.communicate_info or [])
+    )
     if RewardType.COMMUNICATE in basis:
         ok = all(c.met for c in fields["communicate_checks"])
         breakdown[RewardType.COMMUNICATE.value] = 1.0 if ok else 0.0

@@ -36,6 +36,7 @@ WriteCall = tuple[str, str, str]
 def _write_call(call: ToolCall) -> WriteCall:
     return (call.requestor, call.name, json.dumps(call.arguments, sort_keys=True, default=str))
 
+
 CACHE_SIZE = 4096
 
 
@@ -66,7 +67,9 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def check_state(messages: list[Any], task: Task, environment_factory: Callable[[], Any]) -> StateResult:
+def check_state(
+    messages: list[Any], task: Task, environment_factory: Callable[[], Any]
+) -> StateResult:
     expected = expected_state(task, environment_factory)
     writes, clean = successful_writes(messages, environment_factory, expected)
     if clean and expected.writes is not None and writes == expected.writes:
@@ -81,9 +84,14 @@ def check_state(messages: list[Any], task: Task, environment_factory: Callable[[
         assertions = run_assertions(predicted, _assertions(task))
         replayed = True
     match = agent_hash == expected.agent_hash and user_hash == expected.user_hash
-    db = DBCheck(db_match=match, db_reward=1.0 if match else 0.0,
-                 agent_db_hash=agent_hash, expected_db_hash=expected.agent_hash,
-                 agent_user_db_hash=user_hash, expected_user_db_hash=expected.user_hash)
+    db = DBCheck(
+        db_match=match,
+        db_reward=1.0 if match else 0.0,
+        agent_db_hash=agent_hash,
+        expected_db_hash=expected.agent_hash,
+        agent_user_db_hash=user_hash,
+        expected_user_db_hash=expected.user_hash,
+    )
     return StateResult(db_check=db, env_assertions=assertions, replayed=replayed)
 
 
@@ -118,8 +126,10 @@ def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> Exp
         clean = _execute_writes(env, [c for c, _ in calls_with_results(history)], writes)
         if not clean:
             writes = None
-    calls = [ToolCall(id=f"expected_{i}", name=a.name, arguments=a.arguments, requestor=a.requestor)
-             for i, a in enumerate(task.expected_actions())]
+    calls = [
+        ToolCall(id=f"expected_{i}", name=a.name, arguments=a.arguments, requestor=a.requestor)
+        for i, a in enumerate(task.expected_actions())
+    ]
     for call in calls:
         result = env.execute(call)
         if writes is not None and env.is_write(call):
@@ -127,8 +137,13 @@ def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> Exp
                 writes = None
             else:
                 writes.append(_write_call(call))
-    return ExpectedState(task=task, agent_hash=env.db_hash(), user_hash=env.user_db_hash(),
-                         writes=writes, assertions=run_assertions(env, _assertions(task)))
+    return ExpectedState(
+        task=task,
+        agent_hash=env.db_hash(),
+        user_hash=env.user_db_hash(),
+        writes=writes,
+        assertions=run_assertions(env, _assertions(task)),
+    )
 
 
 def _execute_writes(env: Any, calls: list[ToolCall], writes: list[WriteCall]) -> bool:
@@ -143,8 +158,9 @@ def _execute_writes(env: Any, calls: list[ToolCall], writes: list[WriteCall]) ->
     return clean
 
 
-def successful_writes(messages: list[Any], environment_factory: Callable[[], Any],
-                      expected: ExpectedState) -> tuple[list[WriteCall], bool]:
+def successful_writes(
+    messages: list[Any], environment_factory: Callable[[], Any], expected: ExpectedState
+) -> tuple[list[WriteCall], bool]:
     """The trajectory's successful write calls, and whether no write call failed.
 
     Which tools write is asked of a probe environment only when the expected state can be

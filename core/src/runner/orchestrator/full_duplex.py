@@ -120,7 +120,10 @@ class FullDuplexOrchestrator:
         self.environment.apply_initial_state(initial)
         callers = {AGENT: _chunk_caller(self.agent, AGENT), USER: _chunk_caller(self.user, USER)}
         greeting = AssistantMessage(content=GREETING, cost=0.0)
-        for side, participant, history in ((AGENT, self.agent, [greeting]), (USER, self.user, None)):
+        for side, participant, history in (
+            (AGENT, self.agent, [greeting]),
+            (USER, self.user, None),
+        ):
             try:
                 if self.seed is not None:
                     participant.set_seed(self.seed)
@@ -150,15 +153,23 @@ class FullDuplexOrchestrator:
             last = {AGENT: agent_chunk, USER: user_chunk}
             self._close_tick(tick, started)
 
-    async def _turn(self, call: Callable[[Any, Any], Awaitable[tuple[Any, Any]]], side: str,
-                    incoming: Any, tick: dict[str, Any]) -> Any:
+    async def _turn(
+        self,
+        call: Callable[[Any, Any], Awaitable[tuple[Any, Any]]],
+        side: str,
+        incoming: Any,
+        tick: dict[str, Any],
+    ) -> Any:
         """One participant's chunk for this tick, its tool calls resolved within the tick."""
         chunk = await self._next_chunk(call, side, incoming)
         rounds = 0
         while chunk is not None and chunk.tool_calls:
             if rounds >= self.max_tool_rounds:
-                raise ParticipantFailure(_ERROR_REASON[side], f"The {side} made tool calls more than "
-                                         f"{self.max_tool_rounds} times in one tick.")
+                raise ParticipantFailure(
+                    _ERROR_REASON[side],
+                    f"The {side} made tool calls more than "
+                    f"{self.max_tool_rounds} times in one tick.",
+                )
             rounds += 1
             _own_calls(chunk, _REQUESTOR[side])
             results = [self.environment.execute(c) for c in chunk.tool_calls]
@@ -173,22 +184,27 @@ class FullDuplexOrchestrator:
             chunk = await self._next_chunk(call, side, message)
         tick[f"{side}_chunk"] = _dump(chunk)
         if side == USER:
-            tick["user_transcript"] = getattr(chunk, "transcript", None) or (chunk.content if chunk else None)
+            tick["user_transcript"] = getattr(chunk, "transcript", None) or (
+                chunk.content if chunk else None
+            )
         if chunk is not None:
             self._transcribe(side, chunk)
             if _is_stop(self._participant(side), chunk, side):
                 self._stop(side)
         return chunk
 
-    async def _next_chunk(self, call: Callable[[Any, Any], Awaitable[tuple[Any, Any]]], side: str,
-                          incoming: Any) -> Any:
+    async def _next_chunk(
+        self, call: Callable[[Any, Any], Awaitable[tuple[Any, Any]]], side: str, incoming: Any
+    ) -> Any:
         try:
             chunk, self._states[side] = await call(self._states[side], incoming)
         except Exception as exc:
             raise _failure(side, exc) from exc
         if chunk is not None and not isinstance(chunk, _KIND[side]):
-            raise ParticipantFailure(_ERROR_REASON[side], f"The {side} returned "
-                                     f"{type(chunk).__name__}, not {_KIND[side].__name__} or None.")
+            raise ParticipantFailure(
+                _ERROR_REASON[side],
+                f"The {side} returned {type(chunk).__name__}, not {_KIND[side].__name__} or None.",
+            )
         return chunk
 
     def _participant(self, side: str) -> Any:
@@ -196,7 +212,9 @@ class FullDuplexOrchestrator:
 
     def _stop(self, side: str) -> None:
         if self.termination_reason is None:
-            self.termination_reason = TerminationReason.AGENT_STOP if side == AGENT else TerminationReason.USER_STOP
+            self.termination_reason = (
+                TerminationReason.AGENT_STOP if side == AGENT else TerminationReason.USER_STOP
+            )
 
     # -- transcript ------------------------------------------------------------------------
     def _transcribe(self, side: str, chunk: Any, results: list[ToolMessage] | None = None) -> None:
@@ -230,11 +248,19 @@ class FullDuplexOrchestrator:
 
     # -- ticks -----------------------------------------------------------------------------
     def _new_tick(self) -> dict[str, Any]:
-        return {"tick_id": len(self.ticks), "timestamp": now(), "agent_chunk": None, "user_chunk": None,
-                "agent_tool_calls": [], "user_tool_calls": [], "agent_tool_results": [],
-                "user_tool_results": [], "user_transcript": None,
-                "tick_duration_seconds": self.tick_duration_seconds,
-                "wall_clock_duration_seconds": None}
+        return {
+            "tick_id": len(self.ticks),
+            "timestamp": now(),
+            "agent_chunk": None,
+            "user_chunk": None,
+            "agent_tool_calls": [],
+            "user_tool_calls": [],
+            "agent_tool_results": [],
+            "user_tool_results": [],
+            "user_transcript": None,
+            "tick_duration_seconds": self.tick_duration_seconds,
+            "wall_clock_duration_seconds": None,
+        }
 
     def _close_tick(self, tick: dict[str, Any], started: float) -> None:
         tick["wall_clock_duration_seconds"] = time.perf_counter() - started
@@ -248,11 +274,19 @@ class FullDuplexOrchestrator:
         agent_cost = sum(m.cost or 0.0 for m in self.messages if m.role == "assistant")
         user_cost = sum(m.cost or 0.0 for m in self.messages if m.role == "user")
         return SimulationRun(
-            id=uuid.uuid4().hex, task_id=self.task.id, seed=self.seed, start_time=start_time,
-            end_time=now(), duration=duration,
+            id=uuid.uuid4().hex,
+            task_id=self.task.id,
+            seed=self.seed,
+            start_time=start_time,
+            end_time=now(),
+            duration=duration,
             termination_reason=self.termination_reason or TerminationReason.UNEXPECTED_ERROR,
-            messages=self.messages, ticks=self.ticks, agent_cost=agent_cost, user_cost=user_cost,
-            error=self.error, info={"mode": "full_duplex", "num_ticks": len(self.ticks)},
+            messages=self.messages,
+            ticks=self.ticks,
+            agent_cost=agent_cost,
+            user_cost=user_cost,
+            error=self.error,
+            info={"mode": "full_duplex", "num_ticks": len(self.ticks)},
         )
 
 
@@ -262,8 +296,10 @@ def _chunk_caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable
     if method is not None and method is not FullDuplexAgent.aget_next_chunk:
         return participant.aget_next_chunk
     if not hasattr(participant, "get_next_chunk"):
-        raise ParticipantFailure(_ERROR_REASON[side],
-                                 f"The {side} {type(participant).__name__} is not a full-duplex participant.")
+        raise ParticipantFailure(
+            _ERROR_REASON[side],
+            f"The {side} {type(participant).__name__} is not a full-duplex participant.",
+        )
     sync = participant.get_next_chunk
 
     async def in_thread(state: Any, incoming: Any) -> tuple[Any, Any]:

@@ -162,16 +162,21 @@ class HalfDuplexOrchestrator:
                 results = self._execute(message.tool_calls, _REQUESTOR[sender])
                 for result in results:
                     self._append(result)
-                message = results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
+                message = (
+                    results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
+                )
                 sender, receiver = ENV, sender
             elif receiver == USER:
                 if self.solo:
                     self.termination_reason = TerminationReason.AGENT_ERROR
-                    self.error = ("agent: sent a message without tool calls in solo mode, "
-                                  "where there is no user to read it")
+                    self.error = (
+                        "agent: sent a message without tool calls in solo mode, "
+                        "where there is no user to read it"
+                    )
                     break
                 self._user_state, reply = await self._generate(
-                    user_call, message, self._user_state, USER, UserMessage)
+                    user_call, message, self._user_state, USER, UserMessage
+                )
                 self._append(reply)
                 sender, message = USER, reply
                 receiver = ENV if reply.tool_calls else AGENT
@@ -179,7 +184,8 @@ class HalfDuplexOrchestrator:
                     self.termination_reason = TerminationReason.USER_STOP
             else:
                 self._agent_state, reply = await self._generate(
-                    agent_call, message, self._agent_state, AGENT, AssistantMessage)
+                    agent_call, message, self._agent_state, AGENT, AssistantMessage
+                )
                 self._append(reply)
                 sender, message = AGENT, reply
                 receiver = ENV if reply.tool_calls else USER
@@ -266,12 +272,20 @@ class HalfDuplexOrchestrator:
         elif isinstance(last, ToolMessage):
             sender = ENV
             receiver = USER if last.requestor == "user" else AGENT
-            agent_sees, user_sees = (history, history[:-1]) if receiver == USER else (history[:-1], history)
+            agent_sees, user_sees = (
+                (history, history[:-1]) if receiver == USER else (history[:-1], history)
+            )
         else:
-            raise ValueError(f"A message history must end with an assistant, user or tool message, "
-                             f"not {type(last).__name__}.")
-        self._agent_state = self._init_state(self.agent, AGENT, [m for m in agent_sees if _agent_visible(m)])
-        self._user_state = self._init_state(self.user, USER, [m for m in user_sees if _user_visible(m)])
+            raise ValueError(
+                f"A message history must end with an assistant, user or tool message, "
+                f"not {type(last).__name__}."
+            )
+        self._agent_state = self._init_state(
+            self.agent, AGENT, [m for m in agent_sees if _agent_visible(m)]
+        )
+        self._user_state = self._init_state(
+            self.user, USER, [m for m in user_sees if _user_visible(m)]
+        )
         for m in history:
             self._append(m)
         message: Any = history[-1]
@@ -351,8 +365,10 @@ def _caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable[tuple
     if is_async is not None and is_async():
         return participant.agenerate_next_message
     if not hasattr(participant, "generate_next_message"):
-        raise ParticipantFailure(_ERROR_REASON[side],
-                                 f"The {side} {type(participant).__name__} is not a half-duplex participant.")
+        raise ParticipantFailure(
+            _ERROR_REASON[side],
+            f"The {side} {type(participant).__name__} is not a half-duplex participant.",
+        )
     sync = participant.generate_next_message
 
     async def in_thread(message: Any, state: Any) -> tuple[Any, Any]:

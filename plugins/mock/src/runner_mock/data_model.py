@@ -44,7 +44,9 @@ class Notification(BaseModel):
 
     notification_id: str = Field(description="Unique identifier for the notification")
     message: str = Field(description="The notification message")
-    status: NotificationStatus = Field("unread", description="Whether the notification has been read")
+    status: NotificationStatus = Field(
+        "unread", description="Whether the notification has been read"
+    )
     task_id: str | None = Field(None, description="Associated task ID, if applicable")
 
 
@@ -52,4 +54,5 @@ class MockUserDB(DB):
     """The user's notification inbox."""
 
     notifications: dict[str, Notification] = Field(
-        default_factory=dict, description="Dictionary of notifications indexed by notification ID")
+        default_factory=dict, description="Dictionary of notifications indexed by notification ID"
+    )

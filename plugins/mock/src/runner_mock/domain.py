@@ -15,7 +15,9 @@ class MockDomain(DataDomain):
     """
 
     name = "mock"
-    description = "Small task tracker (create tasks, update their status); τ²-bench 'mock' compatible"
+    description = (
+        "Small task tracker (create tasks, update their status); τ²-bench 'mock' compatible"
+    )
     db_class = "runner_mock.data_model:MockDB"
     toolkit_class = "runner_mock.tools:MockTools"
     user_db_class = "runner_mock.data_model:MockUserDB"

@@ -30,9 +30,13 @@ class MockUserTools(ToolKit):
         return f"Notification {notification_id} dismissed"
 
     # -- set-up helpers and assertions (initialization_actions / env_assertions) ------------
-    def add_notification(self, notification_id: str, message: str, task_id: str | None = None) -> Notification:
+    def add_notification(
+        self, notification_id: str, message: str, task_id: str | None = None
+    ) -> Notification:
         """Add a notification to the inbox."""
-        notification = Notification(notification_id=notification_id, message=message, task_id=task_id)
+        notification = Notification(
+            notification_id=notification_id, message=message, task_id=task_id
+        )
         self.db.notifications[notification_id] = notification
         return notification
 
