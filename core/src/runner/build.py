@@ -134,6 +134,31 @@ def _call_factory(kind: str, name: str, factory: Any, ctx: BuildContext) -> Any:
     return participant
 
 
+def _build_participant(
+    side: str,
+    config: RunConfig,
+    task: Task,
+    seed: int | None,
+    plugins: Plugins | None,
+    environment: Environment | None,
+) -> Any:
+    """Build the agent (``side="agent"``) or the user from the registry named by the config."""
+    plugins = _plugins(plugins)
+    environment = environment or build_environment(config, task, seed, plugins)
+    name = getattr(config, side)
+    factory = plugins.registry(f"{side}s").get(name).obj
+    ctx = _context(
+        environment,
+        task,
+        seed,
+        llm=getattr(config, f"{side}_llm"),
+        llm_args=getattr(config, f"{side}_llm_args"),
+        options=getattr(config, f"{side}_options"),
+        user_side=side == "user",
+    )
+    return _call_factory(side, name, factory, ctx)
+
+
 def build_agent(
     config: RunConfig,
     task: Task,
@@ -142,19 +167,7 @@ def build_agent(
     environment: Environment | None = None,
 ) -> Any:
     """The agent named by ``config.agent`` for this task (``--agent-llm``, ``--agent-option``)."""
-    plugins = _plugins(plugins)
-    environment = environment or build_environment(config, task, seed, plugins)
-    factory = plugins.registry("agents").get(config.agent).obj
-    ctx = _context(
-        environment,
-        task,
-        seed,
-        llm=config.agent_llm,
-        llm_args=config.agent_llm_args,
-        options=config.agent_options,
-        user_side=False,
-    )
-    return _call_factory("agent", config.agent, factory, ctx)
+    return _build_participant("agent", config, task, seed, plugins, environment)
 
 
 def build_user(
@@ -165,19 +178,7 @@ def build_user(
     environment: Environment | None = None,
 ) -> Any:
     """The user named by ``config.user``: its ``tools`` are the domain's user-side tools."""
-    plugins = _plugins(plugins)
-    environment = environment or build_environment(config, task, seed, plugins)
-    factory = plugins.registry("users").get(config.user).obj
-    ctx = _context(
-        environment,
-        task,
-        seed,
-        llm=config.user_llm,
-        llm_args=config.user_llm_args,
-        options=config.user_options,
-        user_side=True,
-    )
-    return _call_factory("user", config.user, factory, ctx)
+    return _build_participant("user", config, task, seed, plugins, environment)
 
 
 def build_orchestrator(
