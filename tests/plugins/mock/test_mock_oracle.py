@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from runner import BuildContext, run_simulation
+from runner.conformance import simulate_oracle
 from runner.plugins import load_plugins
 
 #: τ²-bench mock tasks that no oracle can pass, and why (their data contradict themselves):
@@ -27,32 +27,7 @@ def plugins() -> Any:
 
 
 async def simulate(plugins: Any, domain: Any, task: Any) -> Any:
-    env = domain.environment()
-    ctx = BuildContext(
-        environment=env,
-        tools=env.tools(),
-        user_tools=env.user_tools(),
-        policy=env.policy,
-        task=task,
-        seed=1,
-    )
-    agent = plugins.registry("agents").get("replay").obj(ctx)
-    user = plugins.registry("users").get("scripted").obj(ctx)
-    orchestrator = (
-        plugins.registry("orchestrators")
-        .get("half_duplex")
-        .obj(
-            environment=env,
-            agent=agent,
-            user=user,
-            task=task,
-            seed=1,
-            max_steps=100,
-            max_errors=10,
-            timeout=None,
-        )
-    )
-    return await run_simulation(orchestrator, environment_factory=domain.environment)
+    return await simulate_oracle(domain, task, plugins=plugins, seed=1)
 
 
 def assert_every_check_passes(run: Any) -> None:

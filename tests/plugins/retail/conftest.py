@@ -20,9 +20,6 @@ ROOT = Path(__file__).resolve().parents[3]
 TAU2_RETAIL = ROOT.parent / "shared" / "tau2-data" / "retail"
 FIXTURES = Path(__file__).parent / "fixtures"
 
-#: τ²-bench's RetailDB(db.json).get_hash() for its retail data (commit a2c02472).
-TAU2_RETAIL_DB_HASH = "b25c9cb211f5efcaee5dd646054a73c4a9f43f4f5acc32c10713cd9f9ac20e9c"
-
 
 @pytest.fixture(scope="session")
 def tau2_retail_dir() -> Path:

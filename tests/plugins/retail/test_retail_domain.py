@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TAU2_RETAIL_DB_HASH
 from runner import ToolCall
 from runner.errors import ConfigError
+
+#: τ²-bench's RetailDB(db.json).get_hash() for its retail data (commit a2c02472). Kept here, not
+#: in conftest.py: "from conftest import" picks whichever conftest module was imported first.
+TAU2_RETAIL_DB_HASH = "b25c9cb211f5efcaee5dd646054a73c4a9f43f4f5acc32c10713cd9f9ac20e9c"
 
 
 def test_loads_tau2_data(tau2_domain: Any) -> None:

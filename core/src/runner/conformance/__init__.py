@@ -193,4 +193,20 @@ def describe(exc: BaseException) -> str:
     return text if len(text) <= 600 else text[:597] + "..."
 
 
-__all__ = ["CHECKS", "CheckResult", "ConformanceReport", "check_domain"]
+__all__ = [
+    "CHECKS",
+    "CheckResult",
+    "ConformanceReport",
+    "check_domain",
+    "failed_checks",
+    "simulate_oracle",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # the oracle helpers live in a submodule that imports this one: resolve them on first use
+    if name in ("simulate_oracle", "failed_checks"):
+        from runner.conformance import oracle_check
+
+        return getattr(oracle_check, name)
+    raise AttributeError(f"module 'runner.conformance' has no attribute {name!r}")

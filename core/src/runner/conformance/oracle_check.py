@@ -35,7 +35,7 @@ def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
         calls = _failed_expected_calls(outcome, task)
         if calls:
             failing_calls.append({"task_id": task.id, "failing_expected_actions": calls})
-        problems = _failed_checks(outcome)
+        problems = failed_checks(outcome)
         if not problems:
             continue
         entry = {"task_id": task.id, "failed_checks": problems}
@@ -78,30 +78,65 @@ async def _simulate_all(domain: Any, tasks: list[Any]) -> list[Any]:
     return [await _simulate(domain, task) for task in tasks]
 
 
-async def _simulate(domain: Any, task: Any) -> Any:
-    """The scored run of the oracle on ``task``, or a list with what went wrong."""
-    from runner.builtins.replay import ReplayAgent
-    from runner.builtins.scripted import ScriptedUser
-    from runner.orchestrator.half_duplex import HalfDuplexOrchestrator
+async def simulate_oracle(
+    domain: Any,
+    task: Any,
+    *,
+    script: Any = None,
+    plugins: Any = None,
+    seed: int = 0,
+    max_errors: int = 1000,
+) -> Any:
+    """The scored run of the registered ``replay`` agent and ``scripted`` user on ``task`` with
+    the ``half_duplex`` orchestrator, without an NL judge (a domain author's oracle test).
+
+    ``script``: the task the participants follow, when it differs from the one judged (to check
+    that a deliberately wrong trajectory fails). The built-ins are looked up by their qualified
+    names, so a plugin registering another ``replay`` cannot make them ambiguous.
+    """
+    from runner.models.context import BuildContext
+    from runner.plugins import default_plugins
     from runner.simulation import run_simulation
 
-    try:
-        orchestrator = HalfDuplexOrchestrator(
-            environment=domain.environment(),
-            agent=ReplayAgent(task),
-            user=ScriptedUser(task),
+    plugins = plugins or default_plugins()
+    followed = script or task
+    env = domain.environment()
+    ctx = BuildContext(
+        environment=env,
+        tools=env.tools(),
+        user_tools=env.user_tools(),
+        policy=env.policy,
+        task=followed,
+        seed=seed,
+    )
+    agent = plugins.registry("agents").get("runner-core:replay").obj(ctx)
+    user = plugins.registry("users").get("runner-core:scripted").obj(ctx)
+    orchestrator = (
+        plugins.registry("orchestrators")
+        .get("runner-core:half_duplex")
+        .obj(
+            environment=env,
+            agent=agent,
+            user=user,
             task=task,
-            seed=0,
-            max_steps=4 * len(task.expected_actions()) + 20,
-            max_errors=1000,
+            seed=seed,
+            max_steps=4 * len(followed.expected_actions()) + 20,
+            max_errors=max_errors,
             timeout=None,
         )
-        return await run_simulation(orchestrator, environment_factory=domain.environment)
+    )
+    return await run_simulation(orchestrator, environment_factory=domain.environment)
+
+
+async def _simulate(domain: Any, task: Any) -> Any:
+    """The scored run of the oracle on ``task``, or a list with what went wrong."""
+    try:
+        return await simulate_oracle(domain, task)
     except Exception as exc:
         return [{"check": "simulation", "error": describe(exc)}]
 
 
-def _failed_checks(run: Any) -> list[dict[str, Any]]:
+def failed_checks(run: Any) -> list[dict[str, Any]]:
     """Every non-LLM check the oracle's run failed, with its evidence."""
     reason = getattr(run.termination_reason, "value", run.termination_reason)
     if reason not in ("user_stop", "agent_stop"):
