@@ -125,13 +125,27 @@ class LLMGateway:
 
         raw, attempts = await self._with_retries(attempt, model, secrets, call_timeout)
         parts = provider.response_parts(raw)
+        cost = provider.compute_cost(model, parts["usage"], parts["reported_cost"])
+        return self._finish(model, parts, cost, started, attempts, key, secrets)
+
+    def _finish(
+        self,
+        model: str,
+        parts: dict[str, Any],
+        cost: float,
+        started: float,
+        attempts: int,
+        key: str | None,
+        secrets: tuple[str, ...],
+    ) -> LLMResponse:
+        """The response of one completed call, counted in the stats and stored in the cache."""
         response = build_response(
             content=parts["content"],
             tool_calls=parts["tool_calls"],
             reasoning_content=parts["reasoning_content"],
             thinking_blocks=parts["thinking_blocks"],
             usage=parts["usage"],
-            cost=provider.compute_cost(model, parts["usage"], parts["reported_cost"]),
+            cost=cost,
             model=parts["model"] or model,
             finish_reason=parts["finish_reason"],
             latency=time.perf_counter() - started,
@@ -164,22 +178,8 @@ class LLMGateway:
 
         answer, attempts = await self._with_retries(attempt, model, secrets, call_timeout)
         parts = direct.response_parts(answer)
-        response = build_response(
-            content=parts["content"],
-            tool_calls=parts["tool_calls"],
-            reasoning_content=parts["reasoning_content"],
-            thinking_blocks=parts["thinking_blocks"],
-            usage=parts["usage"],
-            cost=direct.compute_cost(model, parts["usage"]),
-            model=parts["model"] or model,
-            finish_reason=parts["finish_reason"],
-            latency=time.perf_counter() - started,
-            attempts=attempts,
-        )
-        self._account(response)
-        if key is not None:
-            self.cache.put(key, response, secrets)  # type: ignore[union-attr]
-        return response
+        cost = direct.compute_cost(model, parts["usage"])
+        return self._finish(model, parts, cost, started, attempts, key, secrets)
 
     async def stream(
         self,
