@@ -412,3 +412,29 @@ async def test_initial_state_is_applied_before_the_first_turn(domain: Any) -> No
     orch = orchestrate(domain, ScriptAgent([]), EchoUser(stop_after=1), task)
     await orch.run()
     assert orch.environment.toolkit.db.tasks["task_1"].status == "completed"
+
+
+async def test_async_participant_runs_on_the_loop_and_a_non_participant_is_an_agent_error(
+    domain: Any,
+) -> None:
+    class DuckAsyncUser:  # no base class: its own async method is used, not a thread
+        threads: set[int] = set()
+
+        def get_init_state(self, message_history: Any = None) -> None:
+            return None
+
+        def is_stop(self, message: Any) -> bool:
+            return STOP_TOKEN in (message.content or "")
+
+        async def agenerate_next_message(self, message: Any, state: None) -> tuple[Any, None]:
+            self.threads.add(threading.get_ident())
+            return UserMessage(content=STOP_TOKEN), state
+
+    user = DuckAsyncUser()
+    run = await orchestrate(domain, ScriptAgent([]), user).run()
+    assert run.termination_reason.value == "user_stop"
+    assert user.threads == {threading.get_ident()}
+
+    run = await orchestrate(domain, object(), EchoUser(stop_after=1)).run()
+    assert run.termination_reason.value == "agent_error"
+    assert "not a half-duplex participant" in (run.error or "")

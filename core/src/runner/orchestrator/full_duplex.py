@@ -33,8 +33,8 @@ from runner.orchestrator.half_duplex import (
     _own_calls,
     describe_error,
     now,
+    participant_caller,
 )
-from runner.participants import FullDuplexAgent
 
 _KIND = {AGENT: AssistantMessage, USER: UserMessage}
 _REQUESTOR = {AGENT: "assistant", USER: "user"}
@@ -118,7 +118,10 @@ class FullDuplexOrchestrator:
         if initial is not None and initial.message_history:
             raise ValueError("The full-duplex orchestrator does not support message histories.")
         self.environment.apply_initial_state(initial)
-        callers = {AGENT: _chunk_caller(self.agent, AGENT), USER: _chunk_caller(self.user, USER)}
+        callers = {
+            side: participant_caller(p, side, "aget_next_chunk", "get_next_chunk", "full-duplex")
+            for side, p in ((AGENT, self.agent), (USER, self.user))
+        }
         greeting = AssistantMessage(content=GREETING, cost=0.0)
         for side, participant, history in (
             (AGENT, self.agent, [greeting]),
@@ -288,24 +291,6 @@ class FullDuplexOrchestrator:
             error=self.error,
             info={"mode": "full_duplex", "num_ticks": len(self.ticks)},
         )
-
-
-def _chunk_caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable[tuple[Any, Any]]]:
-    """The participant's ``aget_next_chunk`` when overridden, else ``get_next_chunk`` in a thread."""
-    method = getattr(type(participant), "aget_next_chunk", None)
-    if method is not None and method is not FullDuplexAgent.aget_next_chunk:
-        return participant.aget_next_chunk
-    if not hasattr(participant, "get_next_chunk"):
-        raise ParticipantFailure(
-            _ERROR_REASON[side],
-            f"The {side} {type(participant).__name__} is not a full-duplex participant.",
-        )
-    sync = participant.get_next_chunk
-
-    async def in_thread(state: Any, incoming: Any) -> tuple[Any, Any]:
-        return await asyncio.to_thread(sync, state, incoming)
-
-    return in_thread
 
 
 def _dump(chunk: Any) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ from runner.models.messages import (
     UserMessage,
 )
 from runner.models.simulation import SimulationRun, TerminationReason
+from runner.participants import FullDuplexAgent, HalfDuplexAgent
 
 AGENT, USER, ENV = "agent", "user", "env"
 _REQUESTOR = {AGENT: "assistant", USER: "user"}
@@ -154,8 +155,12 @@ class HalfDuplexOrchestrator:
 
     # -- the loop --------------------------------------------------------------------------
     async def _conversation(self) -> None:
-        agent_call = _caller(self.agent, AGENT)
-        user_call = _caller(self.user, USER)
+        agent_call = participant_caller(
+            self.agent, AGENT, "agenerate_next_message", "generate_next_message", "half-duplex"
+        )
+        user_call = participant_caller(
+            self.user, USER, "agenerate_next_message", "generate_next_message", "half-duplex"
+        )
         sender, receiver, message = self._initialize()
         while self.termination_reason is None:
             if receiver == ENV:
@@ -359,22 +364,31 @@ class HalfDuplexOrchestrator:
         )
 
 
-def _caller(participant: Any, side: str) -> Callable[[Any, Any], Awaitable[tuple[Any, Any]]]:
-    """The participant's async method when it has one, else its sync one in a worker thread."""
-    is_async = getattr(participant, "is_async_native", None)
-    if is_async is not None and is_async():
-        return participant.agenerate_next_message
-    if not hasattr(participant, "generate_next_message"):
+def participant_caller(
+    participant: Any, side: str, async_name: str, sync_name: str, kind: str
+) -> Callable[..., Awaitable[tuple[Any, Any]]]:
+    """The participant's async method when its class provides its own, else its sync one run in
+    a worker thread (so blocking SDKs work); a participant with neither is a ``{side}_error``.
+    Shared by both orchestrators: ``agenerate_next_message``/``generate_next_message`` here,
+    ``aget_next_chunk``/``get_next_chunk`` in full duplex."""
+    method = getattr(type(participant), async_name, None)
+    if method is not None and method not in _INHERITED_ASYNC:
+        return getattr(participant, async_name)
+    sync = getattr(participant, sync_name, None)
+    if sync is None:
         raise ParticipantFailure(
             _ERROR_REASON[side],
-            f"The {side} {type(participant).__name__} is not a half-duplex participant.",
+            f"The {side} {type(participant).__name__} is not a {kind} participant.",
         )
-    sync = participant.generate_next_message
 
-    async def in_thread(message: Any, state: Any) -> tuple[Any, Any]:
-        return await asyncio.to_thread(sync, message, state)
+    async def in_thread(*args: Any) -> tuple[Any, Any]:
+        return await asyncio.to_thread(sync, *args)
 
     return in_thread
+
+
+#: The base classes' async defaults, which only run the sync method in a thread themselves.
+_INHERITED_ASYNC = (HalfDuplexAgent.agenerate_next_message, FullDuplexAgent.aget_next_chunk)
 
 
 def _failure(side: str, exc: BaseException) -> ParticipantFailure | ConfigError:
