@@ -16,12 +16,11 @@ Run: ``.venv/bin/python bench/bench_agents.py``.
 from __future__ import annotations
 
 import asyncio
-import resource
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from typing import Any
+
+from runner.testing import raise_open_file_limit
 
 MODEL = "openai/gpt-4o-mini"
 INSTRUCTIONS = "You are a helpful customer service agent."
@@ -30,32 +29,11 @@ QUESTION = "Where is my order #W2378156?"
 
 @contextmanager
 def server_process(latency: float):
-    """A test server in a child process (its CPU does not compete with the client's loop)."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "runner.testing.llm_server",
-            "--latency",
-            str(latency),
-            "--text",
-            "Your order is on its way.",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = process.stdout.readline().strip()  # type: ignore[union-attr]
-        if not url.startswith("http://127.0.0.1:"):
-            raise RuntimeError(f"test server did not start (printed {url!r})")
-        yield url
-    finally:
-        process.stdin.close()  # type: ignore[union-attr]
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """The test server in a child process (its CPU does not compete with the client's loop)."""
+    from runner.testing import llm_server_process
+
+    with llm_server_process("--text", "Your order is on its way.", latency=latency) as server:
+        yield server.url
 
 
 async def cpu_per_call(call: Any, n: int) -> float:
@@ -147,9 +125,7 @@ async def sdk_only(runs: int) -> dict[str, float]:
 
 
 def main(calls: int = 200, rounds: int = 5, concurrent: int = 300) -> dict[str, Any]:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < concurrent * 2 + 256:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(concurrent * 2 + 256, hard), hard))
+    raise_open_file_limit(concurrent * 2 + 256)
     figures: dict[str, Any] = asyncio.run(sdk_only(2000))
     with server_process(latency=0.0) as url:
         figures.update(asyncio.run(overhead(url, calls, rounds)))

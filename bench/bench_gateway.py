@@ -21,17 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
-import json
 import pstats
-import resource
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
+
+from runner.testing import raise_open_file_limit, server_stats
 
 MODEL = "openai/gpt-4o-mini"
 UNPRICED_MODEL = "openai/my-finetune"  # not in litellm's price list
@@ -44,47 +41,11 @@ API_KEY = "sk-bench"
 
 @contextmanager
 def server_process(latency: float):
-    """A test server in a child process; yields its base URL."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "runner.testing.llm_server",
-            "--latency",
-            str(latency),
-            "--text",
-            "Your order is on its way.",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = process.stdout.readline().strip()  # type: ignore[union-attr]
-        if not url.startswith("http://127.0.0.1:"):
-            raise RuntimeError(f"test server did not start (printed {url!r})")
-        yield url
-    finally:
-        process.stdin.close()  # type: ignore[union-attr]
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """The test server in a child process (its CPU does not compete with the client's loop)."""
+    from runner.testing import llm_server_process
 
-
-def server_stats(url: str, reset: bool = False) -> dict[str, int]:
-    base = url.removesuffix("/v1")
-    request = urllib.request.Request(
-        base + ("/stats/reset" if reset else "/stats"), method="POST" if reset else "GET"
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
-def raise_open_file_limit(needed: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < needed:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
+    with llm_server_process("--text", "Your order is on its way.", latency=latency) as server:
+        yield server.url
 
 
 async def cpu_per_call(call: Any, n: int) -> float:

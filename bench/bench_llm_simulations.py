@@ -25,16 +25,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from typing import Any
+
+from runner.testing import raise_open_file_limit, server_stats
 
 API_KEY = "sk-bench"
 
@@ -65,47 +62,23 @@ def serve(latency: float) -> None:
     asyncio.run(main())
 
 
+_servers: dict[str, Any] = {}
+
+
 @contextmanager
 def server_process(latency: float):
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--latency", str(latency)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = process.stdout.readline().strip()  # type: ignore[union-attr]
-        if not url.startswith("http://127.0.0.1:"):
-            raise RuntimeError(f"the test server did not start (printed {url!r})")
-        _server_pids[url] = process.pid
-        yield url
-    finally:
-        process.stdin.close()  # type: ignore[union-attr]
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """This script's scripted server (``--serve``) in a child process; yields its URL."""
+    from runner.testing import llm_server_process
 
-
-_server_pids: dict[str, int] = {}
+    command = [sys.executable, __file__, "--serve", "--latency", str(latency)]
+    with llm_server_process(command=command) as server:
+        _servers[server.url] = server
+        yield server.url
 
 
 def server_cpu(url: str) -> float | None:
-    """CPU seconds the server process used so far (Linux ``/proc``; None elsewhere)."""
-    try:
-        fields = open(f"/proc/{_server_pids[url]}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, KeyError, IndexError, ValueError):
-        return None
-
-
-def server_stats(url: str, reset: bool = False) -> dict[str, Any]:
-    base = url.removesuffix("/v1")
-    request = urllib.request.Request(
-        base + ("/stats/reset" if reset else "/stats"), method="POST" if reset else "GET"
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    """CPU seconds the server process used so far (None where /proc is missing)."""
+    return _servers[url].cpu_seconds()
 
 
 # --------------------------------------------------------------------------- the client
@@ -202,12 +175,6 @@ def scenario(
         if out["server_cpu_s"] is None
         else round(out["server_cpu_s"] * 1000 / max(1, out["calls"]), 3),
     }
-
-
-def raise_open_file_limit(needed: int) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < needed:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
 
 
 #: Mock tasks whose conversation takes exactly 4 model calls (the user's request, the agent's

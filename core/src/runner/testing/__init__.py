@@ -31,6 +31,10 @@ _EXPORTS: dict[str, str] = {
     "RecordedRequest": "runner.testing.llm_server",
     "Reply": "runner.testing.replies",
     "ServerStats": "runner.testing.llm_server",
+    "ServerProcess": "runner.testing.server_process",
+    "llm_server_process": "runner.testing.server_process",
+    "raise_open_file_limit": "runner.testing.server_process",
+    "server_stats": "runner.testing.server_process",
 }
 
 __all__ = sorted([*_EXPORTS, "reply", "llm_server_fixture"])
