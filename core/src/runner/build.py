@@ -237,7 +237,17 @@ def configure_llm(config: RunConfig) -> None:
     """
     options: dict[str, Any] = {}
     if config.llm_cache_dir is not None:
-        options["cache_dir"] = config.llm_cache_dir
+        from pathlib import Path
+
+        folder = Path(config.llm_cache_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"--llm-cache-dir {folder}: the cache folder cannot be created "
+                f"({exc.strerror or exc}). Pass a writable folder (it is created if missing)."
+            ) from None
+        options["cache_dir"] = folder
     if config.llm_max_retries is not None:
         options["max_retries"] = config.llm_max_retries
     if config.llm_timeout is not None:

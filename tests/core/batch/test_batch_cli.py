@@ -171,3 +171,35 @@ def test_resume_command_rebuilds_the_same_config(tmp_path):
     params = dict(ctx.params)
     params.pop("as_json")
     assert build_config(params) == config
+
+
+def test_an_unusable_llm_cache_dir_fails_before_anything_is_written(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run(tmp_path, "--llm-cache-dir", str(blocker / "cache"))
+    assert result.exit_code == 1, result.output
+    assert "--llm-cache-dir" in result.output and "cannot be created" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_llm_options_configure_the_gateway_and_do_not_block_a_resume(tmp_path):
+    import runner.llm.gateway as gateway_module
+    from runner.build import configure_llm
+    from runner.models.config import RunConfig
+
+    before = gateway_module._default
+    try:
+        configure_llm(RunConfig(domain="mock"))  # nothing set: the gateway is left alone
+        assert gateway_module._default is before
+        config = RunConfig(
+            domain="mock", llm_cache_dir=str(tmp_path / "c"), llm_max_retries=2, llm_timeout=7
+        )
+        configure_llm(config)
+        gateway = gateway_module.get_gateway()
+        assert (gateway.max_retries, gateway.timeout) == (2, 7)
+        assert gateway.cache is not None and gateway.cache.directory == tmp_path / "c"
+        assert (tmp_path / "c").is_dir()
+        assert config.comparable() == RunConfig(domain="mock").comparable()
+    finally:
+        gateway_module._default = before
