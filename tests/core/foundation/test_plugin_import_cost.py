@@ -33,6 +33,7 @@ HEAVY = (
     "webrtcvad",
     "aiohttp",
     "httpx",
+    "pyreqwest",
 )
 
 PROBE = r"""

@@ -64,10 +64,38 @@ async def test_faults_are_retried_and_errors_classified(llm_server, gateway, dir
 
 async def test_an_unreachable_endpoint_is_an_infrastructure_error() -> None:
     gateway = LLMGateway(max_retries=1, timeout=2, backoff_base=0.001, backoff_max=0.01)
-    with pytest.raises(LLMError, match="after 2 attempts"):
+    with pytest.raises(LLMError, match="after 2 attempts") as failed:
         await gateway.complete(
             "openai/test", MESSAGES, api_base="http://127.0.0.1:9/v1", transport="direct"
         )
+    # one readable line: the HTTP client's message and the causes under it, no tuple repr
+    message = str(failed.value)
+    assert "APIConnectionError: connection error: " in message
+    assert "Connection refused" in message and "{" not in message
+
+
+async def test_a_slow_answer_is_a_retried_timeout(llm_server) -> None:
+    llm_server.add(reply.text("late", latency=5), "in time")
+    gateway = LLMGateway(max_retries=1, timeout=0.3, backoff_base=0.001, backoff_max=0.01)
+    response = await gateway.complete(
+        "openai/test", MESSAGES, api_base=llm_server.url, api_key="sk", transport="direct"
+    )
+    assert (response.content, response.attempts) == ("in time", 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"api_base": "not a url"}, "cannot send a request to not a url/chat/completions"),
+        ({"api_base": "ftp://host/v1"}, "URL scheme is not allowed"),
+        ({"api_base": "http://127.0.0.1:9/v1", "extra_headers": {"X-N": 1}}, "header value"),
+    ],
+)
+async def test_a_request_that_cannot_be_sent_is_refused_at_once(args, expected) -> None:
+    gateway = LLMGateway(max_retries=3, backoff_base=0.001, backoff_max=0.01)
+    with pytest.raises(LLMRequestError, match="InvalidRequestError") as refused:
+        await gateway.complete("openai/test", MESSAGES, transport="direct", **args)
+    assert expected in str(refused.value) and gateway.stats.retries == 0
 
 
 async def test_cache_and_unknown_transport(tmp_path, direct_args, server_args) -> None:
