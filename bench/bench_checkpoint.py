@@ -61,6 +61,7 @@ def main(samples: int = 300) -> dict[str, float]:
         "ratio_100k_to_1k": round(large / small, 2),
         "serialise_ms": round(serialise, 3),
     }
+    figures["targets_met"] = figures["ratio_100k_to_1k"] <= 2.0
     for name, value in figures.items():
         print(f"{name:32s} {value}")
     return figures

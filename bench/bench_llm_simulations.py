@@ -209,6 +209,7 @@ def main(quick: bool = False, transport: str = "direct") -> dict[str, Any]:
     figures["target_s300_wall_met"] = figures["s300_wall_over_ideal"] <= 1.15
     figures["target_s1000_peak_met"] = figures["s1000_peak_in_flight"] >= 0.95 * trials * tasks
     figures["target_s1000_wall_met"] = figures["s1000_wall_over_ideal"] <= 1.2
+    figures["targets_met"] = all(v for k, v in figures.items() if k.startswith("target_"))
     for name, value in figures.items():
         print(f"{name:36s} {value}")
     return figures
