@@ -157,3 +157,30 @@ def test_the_request_body_is_the_plain_json_whatever_is_reused() -> None:
         expected = {**body, "messages": messages}
         assert json.loads(encode_body(body, messages)) == expected
     assert json.loads(encode_body({"model": "m"}, [])) == {"model": "m", "messages": []}
+
+
+async def test_no_connection_cap_every_call_is_in_flight_at_once() -> None:
+    """The server answers nobody until all N requests have arrived: with any connection cap
+    below N this would time out instead of answering."""
+    import asyncio
+
+    from runner.testing import raise_open_file_limit
+
+    n = 300
+    raise_open_file_limit(4 * n)  # a socket at each end of every request
+    everyone_in = asyncio.Event()
+
+    async def hold_until_all_arrived(body: dict) -> str:
+        if server.stats.in_flight >= n:
+            everyone_in.set()
+        await asyncio.wait_for(everyone_in.wait(), timeout=60)
+        return "ok"
+
+    gateway = LLMGateway(max_retries=0, timeout=90)
+    async with LLMTestServer(responder=hold_until_all_arrived, record_bodies=False) as server:
+        args = {"api_base": server.url, "api_key": "sk", "transport": "direct"}
+        answers = await asyncio.gather(
+            *(gateway.complete("openai/test", MESSAGES, **args) for _ in range(n))
+        )
+        assert [a.content for a in answers] == ["ok"] * n
+        assert server.stats.peak_in_flight == n and server.stats.count == n
