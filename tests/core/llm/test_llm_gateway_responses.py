@@ -211,3 +211,29 @@ def test_connection_pool_caps_are_raised_even_if_litellm_was_imported_first():
         "assert h.AIOHTTP_CONNECTOR_LIMIT == h.AIOHTTP_CONNECTOR_LIMIT_PER_HOST == CONNECTION_LIMIT\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.slow  # imports litellm in a fresh interpreter (seconds)
+def test_a_cancelled_litellm_call_leaves_no_unawaited_coroutine_warning():
+    """A run that stops on a refused key cancels calls whose litellm coroutine was already built
+    in a worker thread; its "never awaited" warning must not land in front of the run's error.
+    Anyone else's never-awaited coroutine still warns."""
+    code = (
+        "from runner.llm.provider import load_litellm\n"
+        "load_litellm()\n"
+        "class OpenAIChatCompletion:\n"
+        "    async def acompletion(self): pass\n"
+        "class BaseLLMHTTPHandler:\n"
+        "    async def async_completion(self): pass\n"
+        "class MyAgent:\n"
+        "    async def respond(self): pass\n"
+        "OpenAIChatCompletion().acompletion()\n"
+        "BaseLLMHTTPHandler().async_completion()\n"
+        "MyAgent().respond()\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "'MyAgent.respond' was never awaited" in run.stderr
+    assert "acompletion" not in run.stderr and "async_completion" not in run.stderr

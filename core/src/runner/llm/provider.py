@@ -26,6 +26,7 @@ import gc
 import logging
 import os
 import sys
+import warnings
 from contextvars import ContextVar
 from types import ModuleType
 from typing import Any
@@ -82,9 +83,17 @@ def load_litellm() -> ModuleType:
         _raise_connection_limits(limits)
     _install_cost_switch()
     _find_internal_call_switch()
+    warnings.filterwarnings("ignore", message=ORPHANED_CALL_WARNING, category=RuntimeWarning)
     gc.freeze()  # litellm's modules live as long as the process: no collection needs to scan them
     _litellm = litellm
     return litellm
+
+
+#: litellm's ``acompletion`` builds the provider's coroutine in a worker thread. A call cancelled
+#: meanwhile (a run that stops on a refused key, Ctrl+C) leaves that coroutine unawaited, and
+#: Python would print a RuntimeWarning for each on stderr, in front of the run's own message.
+#: Nothing is lost: the coroutine never ran, so its request was never sent.
+ORPHANED_CALL_WARNING = r"coroutine '\w+\.a(?:sync_)?completion\w*' was never awaited"
 
 
 def _raise_connection_limits(limits: dict[str, int]) -> None:
