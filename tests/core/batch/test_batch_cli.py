@@ -128,6 +128,19 @@ def test_secrets_never_reach_the_run_directory(tmp_path):
     assert '"api_key": "***"' in (tmp_path / "r" / "run.json").read_text()
 
 
+def test_a_resume_command_with_a_masked_key_says_how_to_supply_it(tmp_path):
+    from runner.cli.run_cmd import resume_command
+    from runner.models.config import RunConfig
+
+    base = {"domain": "mock", "output_dir": str(tmp_path), "run_name": "n"}
+    keyed = RunConfig(**base, agent_llm_args={"api_key": "sk-very-secret", "temperature": 0})
+    command, hint = resume_command(keyed).splitlines()
+    assert '"api_key": "***"' in command and "sk-very-secret" not in command + hint
+    assert "*** stands for a secret" in hint and "OPENAI_API_KEY" in hint
+    plain = resume_command(RunConfig(**base, agent_llm_args={"temperature": 0}))
+    assert "\n" not in plain and "***" not in plain
+
+
 def test_show_on_partial_run_and_tasks(tmp_path):
     assert run(tmp_path, "--num-tasks", "4").exit_code == 0
     path = tmp_path / "r" / "results.jsonl"

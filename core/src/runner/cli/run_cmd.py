@@ -144,12 +144,20 @@ def config_to_args(config: Any, plugin_modules: tuple[str, ...] = ()) -> list[st
 
 
 def resume_command(config: Any, plugin_modules: tuple[str, ...] = ()) -> str:
-    """The shell command that resumes ``config``'s run (secrets masked)."""
-    from runner.checkpoint import mask_argv, mask_secrets
+    """The shell command that resumes ``config``'s run. Secrets are masked, and when one was,
+    a second line says how to supply it again (a key is never printed)."""
+    from runner.checkpoint import MASK, mask_argv, mask_secrets
     from runner.models.config import RunConfig
 
     masked = RunConfig.model_validate(mask_secrets(config.model_dump(mode="json")))
-    return shlex.join(mask_argv(config_to_args(masked, plugin_modules)))
+    argv = mask_argv(config_to_args(masked, plugin_modules))
+    command = shlex.join(argv)
+    if any(MASK in arg for arg in argv) and MASK not in shlex.join(config_to_args(config)):
+        command += (
+            f"\n  ({MASK} stands for a secret, which is never printed: put it back, or drop it "
+            "and set the provider's environment variable, e.g. OPENAI_API_KEY.)"
+        )
+    return command
 
 
 def build_config(params: dict[str, Any]) -> Any:
