@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner import build
-from runner.checkpoint import RunDirectory, ScanResult, config_diff, mask_argv, mask_secrets
+from runner.checkpoint import (
+    RunDirectory,
+    ScanResult,
+    config_diff,
+    mask_argv,
+    mask_secrets,
+    without_secrets,
+)
 from runner.errors import ConfigError, RunnerError
 from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
 from runner.executor import WorkUnit, run_unit, unit_keys
@@ -111,7 +118,9 @@ def stored_comparable(stored_config: dict[str, Any]) -> dict[str, Any]:
 def check_resumable(run_dir: RunDirectory, config: RunConfig) -> None:
     """Refuse to resume a run whose stored configuration differs (unless ``force_resume``)."""
     stored = run_dir.read_run()
-    diff = config_diff(stored_comparable(stored["config"]), mask_secrets(config.comparable()))
+    diff = config_diff(
+        without_secrets(stored_comparable(stored["config"])), without_secrets(config.comparable())
+    )
     if diff and not config.force_resume:
         lines = "\n".join(f"  {line}" for line in diff)
         raise ConfigError(

@@ -106,6 +106,20 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
+def without_secrets(value: Any) -> Any:
+    """A copy of ``value`` without its secret-looking keys: what a resume compares (a new key
+    for the same provider changes nothing that a run computes)."""
+    if isinstance(value, dict):
+        return {
+            k: without_secrets(v)
+            for k, v in value.items()
+            if not (isinstance(k, str) and is_secret_key(k))
+        }
+    if isinstance(value, list):
+        return [without_secrets(v) for v in value]
+    return value
+
+
 def mask_argv(argv: list[str]) -> list[str]:
     """The command line with secrets masked: JSON arguments and ``key=value`` options."""
     out: list[str] = []

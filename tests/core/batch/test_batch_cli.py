@@ -128,6 +128,17 @@ def test_secrets_never_reach_the_run_directory(tmp_path):
     assert '"api_key": "***"' in (tmp_path / "r" / "run.json").read_text()
 
 
+def test_a_key_changed_or_moved_to_the_environment_does_not_block_a_resume(tmp_path):
+    first = run(tmp_path, "--num-tasks", "2", "--agent-llm-args", '{"api_key": "sk-1", "seed": 1}')
+    assert first.exit_code == 0, first.output
+    for args in ('{"seed": 1}', '{"api_key": "sk-2", "seed": 1}'):
+        again = run(tmp_path, "--num-tasks", "2", "--agent-llm-args", args, "--json")
+        assert again.exit_code == 0, again.output
+        assert json.loads(again.stdout)["ran"] == 0  # resumed, nothing left to run
+    changed = run(tmp_path, "--num-tasks", "2", "--agent-llm-args", '{"seed": 2}')
+    assert changed.exit_code == 1 and "agent_llm_args" in changed.output
+
+
 def test_a_resume_command_with_a_masked_key_says_how_to_supply_it(tmp_path):
     from runner.cli.run_cmd import resume_command
     from runner.models.config import RunConfig
