@@ -15,10 +15,10 @@ import time
 def main(trials: int = 40, concurrency: int = 10) -> dict[str, float]:
     from runner.batch import run_tasks
     from runner.build import select_tasks
-    from runner.checkpoint import read_results
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
     from runner.progress import NullProgress
+    from runner.results_jsonl import read_results
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))
     with tempfile.TemporaryDirectory() as tmp:

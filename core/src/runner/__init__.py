@@ -87,7 +87,7 @@ _EXPORTS: dict[str, str] = {
     "arun_domain": "runner.batch",
     "arun_tasks": "runner.batch",
     "arun_single_task": "runner.batch",
-    "read_results": "runner.checkpoint",
+    "read_results": "runner.results_jsonl",
     "ConformanceReport": "runner.conformance",
     "check_domain": "runner.conformance",
     "ResultsFile": "runner.results",
@@ -121,7 +121,6 @@ if TYPE_CHECKING:
         run_single_task,
         run_tasks,
     )
-    from runner.checkpoint import read_results  # noqa: F401
     from runner.conformance import ConformanceReport, check_domain  # noqa: F401
     from runner.environment import (  # noqa: F401
         DB,
@@ -202,4 +201,5 @@ if TYPE_CHECKING:
         load_plugins,
     )
     from runner.results import ResultsFile, read_results_file  # noqa: F401
+    from runner.results_jsonl import read_results  # noqa: F401
     from runner.simulation import run_simulation  # noqa: F401

@@ -26,19 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner import build
-from runner.checkpoint import (
-    RunDirectory,
-    ScanResult,
-    config_diff,
-    mask_argv,
-    mask_secrets,
-    without_secrets,
-)
+from runner.checkpoint import RunDirectory, config_diff
 from runner.errors import ConfigError, RunnerError
 from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
 from runner.executor import WorkUnit, run_unit, unit_keys
 from runner.models.config import RESUME_IGNORED, RunConfig
 from runner.progress import Progress, make_progress
+from runner.results_jsonl import ScanResult
+from runner.secrets import mask_argv, mask_secrets, without_secrets
 
 if TYPE_CHECKING:
     from runner.models.simulation import SimulationRun
@@ -85,7 +80,7 @@ class RunResult:
 
     def results(self) -> list[SimulationRun]:
         """Every unit's newest result, fully validated (reads ``results.jsonl``)."""
-        from runner.checkpoint import read_results
+        from runner.results_jsonl import read_results
 
         keys = {r.key for r in self.records}
         return [r for r in read_results(self.run_dir) if (r.task_id, r.trial, r.seed) in keys]

@@ -146,8 +146,8 @@ def config_to_args(config: Any, plugin_modules: tuple[str, ...] = ()) -> list[st
 def resume_command(config: Any, plugin_modules: tuple[str, ...] = ()) -> str:
     """The shell command that resumes ``config``'s run. Secrets are masked, and when one was,
     a second line says how to supply it again (a key is never printed)."""
-    from runner.checkpoint import MASK, mask_argv, mask_secrets
     from runner.models.config import RunConfig
+    from runner.secrets import MASK, mask_argv, mask_secrets
 
     masked = RunConfig.model_validate(mask_secrets(config.model_dump(mode="json")))
     argv = mask_argv(config_to_args(masked, plugin_modules))
