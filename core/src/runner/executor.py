@@ -151,7 +151,7 @@ def failed_run(unit: WorkUnit, reason: str, error: str) -> SimulationRun:
 
 def _describe(exc: BaseException) -> str:
     try:
-        from runner.orchestrator.half_duplex import describe_error
+        from runner.orchestrator.failures import describe_error
 
         return describe_error(exc)
     except ImportError:  # pragma: no cover - the orchestrator is part of the core

@@ -130,7 +130,7 @@ async def arescore(
 
 async def _evaluate(run: Any, task: Any, factory: Any, judge: Any) -> Any:
     from runner.evaluation import aevaluate_simulation
-    from runner.orchestrator.half_duplex import access_refused, describe_error
+    from runner.orchestrator.failures import access_refused, describe_error
 
     try:
         return await aevaluate_simulation(run, task, factory, judge)

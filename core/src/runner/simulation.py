@@ -13,7 +13,7 @@ from typing import Any
 from runner.evaluation.judge import NLJudge
 from runner.evaluation.reward import aevaluate_simulation
 from runner.models.simulation import SimulationRun, TerminationReason
-from runner.orchestrator.half_duplex import access_refused, describe_error
+from runner.orchestrator.failures import access_refused, describe_error
 
 
 async def run_simulation(

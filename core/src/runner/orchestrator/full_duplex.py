@@ -14,104 +14,61 @@ and tool calls appear as half-duplex tool-calling messages followed by their res
 
 from __future__ import annotations
 
-import asyncio
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from runner.constants import GREETING
-from runner.errors import RunnerError
-from runner.models.messages import AssistantMessage, MultiToolMessage, ToolMessage, UserMessage
-from runner.models.simulation import SimulationRun, TerminationReason
-from runner.orchestrator.half_duplex import (
-    AGENT,
-    USER,
-    ParticipantFailure,
-    _failure,
-    _is_stop,
-    _own_calls,
-    describe_error,
-    now,
+from runner.models.messages import AssistantMessage, MultiToolMessage, ToolMessage
+from runner.models.simulation import TerminationReason
+from runner.orchestrator.base import BaseOrchestrator, now
+from runner.orchestrator.failures import ParticipantFailure, participant_failure, wrong_kind
+from runner.orchestrator.participant_calls import (
+    init_state,
+    is_stop,
+    own_calls,
     participant_caller,
+    seed_participant,
+)
+from runner.orchestrator.sides import (
+    AGENT,
+    ERROR_REASON,
+    MESSAGE_KIND,
+    REQUESTOR,
+    STOP_REASON,
+    USER,
 )
 
-_KIND = {AGENT: AssistantMessage, USER: UserMessage}
-_REQUESTOR = {AGENT: "assistant", USER: "user"}
-_ERROR_REASON = {AGENT: TerminationReason.AGENT_ERROR, USER: TerminationReason.USER_ERROR}
 
-
-class FullDuplexOrchestrator:
+class FullDuplexOrchestrator(BaseOrchestrator):
     """Drives a streaming conversation tick by tick (registered as ``full_duplex``).
 
-    ``max_steps`` bounds the number of *ticks*; ``max_errors`` counts failed tool results in
-    total, as in half duplex; ``timeout`` bounds the wall-clock time. Tick 0 holds the fixed
-    greeting as the agent's chunk (the agent is not called) and the user's first chunk, produced
-    while it hears silence; the greeting reaches the user in tick 1. Message histories are not
-    supported (a task with one ends as ``unexpected_error``, as in τ²-bench).
+    Keyword arguments: those of half duplex, plus ``tick_duration_seconds`` and
+    ``max_tool_rounds`` (numbers or strings). ``max_steps`` bounds the number of *ticks*;
+    ``max_errors`` counts failed tool results in total, as in half duplex; ``timeout`` bounds
+    the wall-clock time. Tick 0 holds the fixed greeting as the agent's chunk (the agent is not
+    called) and the user's first chunk, produced while it hears silence; the greeting reaches
+    the user in tick 1. Message histories are not supported (a task with one ends as
+    ``unexpected_error``, as in τ²-bench).
     """
 
     def __init__(
         self,
         *,
-        environment: Any,
-        agent: Any,
-        user: Any,
-        task: Any,
-        seed: int | None = None,
-        max_steps: int = 100,
-        max_errors: int = 10,
-        timeout: float | None = None,
         tick_duration_seconds: float | str = 0.2,
         max_tool_rounds: int | str = 10,
-        **options: Any,
+        **kwargs: Any,
     ) -> None:
-        self.environment = environment
-        self.agent = agent
-        self.user = user
-        self.task = task
-        self.seed = seed
-        self.max_steps = max_steps
-        self.max_errors = max_errors
-        self.timeout = timeout
+        super().__init__(**kwargs)
         self.tick_duration_seconds = float(tick_duration_seconds)
         self.max_tool_rounds = int(max_tool_rounds)
-        self.options = options
         self.ticks: list[dict[str, Any]] = []
-        self.messages: list[Any] = []
-        self.num_errors = 0
-        self.termination_reason: TerminationReason | None = None
-        self.error: str | None = None
         self._states: dict[str, Any] = {}
         self._open: int | None = None  # index of the text message the last fragment went to
 
     @property
     def step_count(self) -> int:
         return len(self.ticks)
-
-    async def run(self) -> SimulationRun:
-        start_time = now()
-        started = time.perf_counter()
-        timer = asyncio.timeout(self.timeout) if self.timeout is not None else None
-        try:
-            if timer is None:
-                await self._conversation()
-            else:
-                async with timer:
-                    await self._conversation()
-        except ParticipantFailure as failure:
-            self.termination_reason, self.error = failure.reason, failure.error
-        except RunnerError:  # a configuration every simulation would repeat: stop the run
-            raise
-        except TimeoutError as exc:
-            if timer is not None and timer.expired():
-                self.termination_reason = TerminationReason.TIMEOUT
-                self.error = f"The simulation exceeded its timeout of {self.timeout:g} s."
-            else:
-                self._unexpected(exc)
-        except Exception as exc:
-            self._unexpected(exc)
-        return self._result(start_time, time.perf_counter() - started)
 
     async def _conversation(self) -> None:
         initial = self.task.initial_state
@@ -127,12 +84,8 @@ class FullDuplexOrchestrator:
             (AGENT, self.agent, [greeting]),
             (USER, self.user, None),
         ):
-            try:
-                if self.seed is not None:
-                    participant.set_seed(self.seed)
-                self._states[side] = participant.get_init_state(history)
-            except Exception as exc:
-                raise _failure(side, exc) from exc
+            seed_participant(participant, side, self.seed)
+            self._states[side] = init_state(participant, side, history)
         tick = self._new_tick()
         tick["agent_chunk"] = _dump(greeting)
         self._transcribe(AGENT, greeting)
@@ -169,18 +122,18 @@ class FullDuplexOrchestrator:
         while chunk is not None and chunk.tool_calls:
             if rounds >= self.max_tool_rounds:
                 raise ParticipantFailure(
-                    _ERROR_REASON[side],
+                    ERROR_REASON[side],
                     f"The {side} made tool calls more than "
                     f"{self.max_tool_rounds} times in one tick.",
                 )
             rounds += 1
-            _own_calls(chunk, _REQUESTOR[side])
+            own_calls(chunk, REQUESTOR[side])
             results = [self.environment.execute(c) for c in chunk.tool_calls]
             self.num_errors += sum(1 for r in results if r.error)
             tick[f"{side}_tool_calls"].extend(c.model_dump(mode="json") for c in chunk.tool_calls)
             tick[f"{side}_tool_results"].extend(r.model_dump(mode="json") for r in results)
             self._transcribe(side, chunk, results)
-            if _is_stop(self._participant(side), chunk, side):
+            if is_stop(self._participant(side), chunk, side):
                 self._stop(side)
                 return chunk
             message = results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
@@ -192,7 +145,7 @@ class FullDuplexOrchestrator:
             )
         if chunk is not None:
             self._transcribe(side, chunk)
-            if _is_stop(self._participant(side), chunk, side):
+            if is_stop(self._participant(side), chunk, side):
                 self._stop(side)
         return chunk
 
@@ -202,12 +155,9 @@ class FullDuplexOrchestrator:
         try:
             chunk, self._states[side] = await call(self._states[side], incoming)
         except Exception as exc:
-            raise _failure(side, exc) from exc
-        if chunk is not None and not isinstance(chunk, _KIND[side]):
-            raise ParticipantFailure(
-                _ERROR_REASON[side],
-                f"The {side} returned {type(chunk).__name__}, not {_KIND[side].__name__} or None.",
-            )
+            raise participant_failure(side, exc) from exc
+        if chunk is not None and not isinstance(chunk, MESSAGE_KIND[side]):
+            raise wrong_kind(side, chunk, none_allowed=True)
         return chunk
 
     def _participant(self, side: str) -> Any:
@@ -215,9 +165,7 @@ class FullDuplexOrchestrator:
 
     def _stop(self, side: str) -> None:
         if self.termination_reason is None:
-            self.termination_reason = (
-                TerminationReason.AGENT_STOP if side == AGENT else TerminationReason.USER_STOP
-            )
+            self.termination_reason = STOP_REASON[side]
 
     # -- transcript ------------------------------------------------------------------------
     def _transcribe(self, side: str, chunk: Any, results: list[ToolMessage] | None = None) -> None:
@@ -226,7 +174,7 @@ class FullDuplexOrchestrator:
         if results is not None:
             if chunk.content:
                 self._speak(side, chunk, chunk.content)
-            kind = _KIND[side]
+            kind = MESSAGE_KIND[side]
             self._add(kind(tool_calls=list(chunk.tool_calls), cost=chunk.cost, usage=chunk.usage))
             for result in results:
                 self._add(result)
@@ -236,12 +184,12 @@ class FullDuplexOrchestrator:
 
     def _speak(self, side: str, chunk: Any, text: str) -> None:
         last = self.messages[-1] if self.messages else None
-        if self._open == len(self.messages) - 1 and isinstance(last, _KIND[side]):
+        if self._open == len(self.messages) - 1 and isinstance(last, MESSAGE_KIND[side]):
             last.content = (last.content or "") + text
             if chunk.cost:
                 last.cost = (last.cost or 0.0) + chunk.cost
             return
-        self._add(_KIND[side](content=text, cost=chunk.cost, usage=chunk.usage))
+        self._add(MESSAGE_KIND[side](content=text, cost=chunk.cost, usage=chunk.usage))
         self._open = len(self.messages) - 1
 
     def _add(self, message: Any) -> None:
@@ -269,28 +217,9 @@ class FullDuplexOrchestrator:
         tick["wall_clock_duration_seconds"] = time.perf_counter() - started
         self.ticks.append(tick)
 
-    def _unexpected(self, exc: BaseException) -> None:
-        self.termination_reason = TerminationReason.UNEXPECTED_ERROR
-        self.error = describe_error(exc)
-
-    def _result(self, start_time: str, duration: float) -> SimulationRun:
-        agent_cost = sum(m.cost or 0.0 for m in self.messages if m.role == "assistant")
-        user_cost = sum(m.cost or 0.0 for m in self.messages if m.role == "user")
-        return SimulationRun(
-            id=uuid.uuid4().hex,
-            task_id=self.task.id,
-            seed=self.seed,
-            start_time=start_time,
-            end_time=now(),
-            duration=duration,
-            termination_reason=self.termination_reason or TerminationReason.UNEXPECTED_ERROR,
-            messages=self.messages,
-            ticks=self.ticks,
-            agent_cost=agent_cost,
-            user_cost=user_cost,
-            error=self.error,
-            info={"mode": "full_duplex", "num_ticks": len(self.ticks)},
-        )
+    def _result_fields(self, usage: dict[str, dict[str, float]]) -> dict[str, Any]:
+        # the result's usage stays None: full duplex does not sum the chunks' usage
+        return {"ticks": self.ticks, "info": {"mode": "full_duplex", "num_ticks": len(self.ticks)}}
 
 
 def _dump(chunk: Any) -> dict[str, Any] | None:
