@@ -2,7 +2,8 @@
 ``airline`` domain (same tools, same results, same effects on the database).
 
 Modules: ``models`` (the database), ``records`` (lookups and payment rules the tools share),
-``tools`` (the agent's tools), ``arithmetic`` (the ``calculate`` tool's evaluator),
+``tools`` (the agent's tools: ``tools.lookups`` read, ``tools.changes`` write, ``tools.service``
+calculates and hands off), ``arithmetic`` (the ``calculate`` tool's evaluator),
 ``copy_on_access`` (cheap per-environment copies and their hash), ``domain`` (the registered
 domain and its data folder), ``plugin`` (the entry point).
 """

@@ -1,7 +1,7 @@
 """What the airline tools share: lookups, searches and payment rules over the database.
 
-Split from :mod:`runner_airline.tools` so that module holds the tools alone. The messages and
-the order of the checks are τ²-bench's (see that module's docstring).
+Split from :mod:`runner_airline.tools` so that package holds the tools alone. The messages and
+the order of the checks are τ²-bench's (see that package's docstring).
 """
 
 from __future__ import annotations
