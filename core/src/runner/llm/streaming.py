@@ -1,16 +1,21 @@
 """Assemble a streamed answer: chunks in, :class:`StreamEvent` deltas out, one response at the end.
 
 The assembled response must equal what the non-streaming call returns for the same answer, so
-an agent can switch between the two without its results changing.
+an agent can switch between the two without its results changing. Also here: reading a stream
+chunk by chunk under a timeout, closing it, and the events a cached response replays as.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 from runner.llm.provider import usage_from
 from runner.llm.response import LLMResponse, LLMToolCall, StreamEvent, Usage, build_response
+
+logger = logging.getLogger("runner.llm")
 
 
 class StreamAssembler:
@@ -91,3 +96,41 @@ class StreamAssembler:
             latency=latency,
             attempts=attempts,
         )
+
+
+async def next_chunk(iterator: Any, timeout: float | None) -> Any:
+    """The next chunk, or ``None`` at the end of the stream."""
+    try:
+        if timeout is None:
+            return await iterator.__anext__()
+        async with asyncio.timeout(timeout):
+            return await iterator.__anext__()
+    except StopAsyncIteration:
+        return None
+
+
+async def close_stream(iterator: Any) -> None:
+    """Close a provider's stream (releasing its connection), quietly if it is broken."""
+    close = getattr(iterator, "aclose", None)
+    if close is not None:
+        try:
+            await close()
+        except Exception:  # closing a broken stream must not hide the real outcome
+            logger.debug("closing an LLM stream failed", exc_info=True)
+
+
+def replay(response: LLMResponse) -> list[StreamEvent]:
+    """The events a cached response streams as: its parts as single deltas, then itself."""
+    events: list[StreamEvent] = []
+    if response.reasoning_content:
+        events.append(StreamEvent("reasoning", response.reasoning_content))
+    if response.content:
+        events.append(StreamEvent("text", response.content))
+    for index, call in enumerate(response.tool_calls):
+        events.append(
+            StreamEvent(
+                "tool_call", call.arguments, index=index, tool_call_id=call.id, name=call.name
+            )
+        )
+    events.append(StreamEvent("response", response=response))
+    return events

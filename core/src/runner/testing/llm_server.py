@@ -14,7 +14,7 @@ Two ways to run it::
 
 and a third for benchmarks, in its own process (on uvloop when it is installed): ``python -m
 runner.testing.llm_server --latency 2`` prints its URL on the first line of stdout; ``GET
-/stats`` reports the counters.
+/stats`` reports the counters (the command line is in :mod:`runner.testing.llm_server_cli`).
 
 Which reply answers a request, first match wins: a fault scheduled for that request number, a
 fault drawn at the plan's rate, the next scripted reply (FIFO), ``responder(body)``, ``default``.
@@ -24,12 +24,10 @@ rather than hanging or retrying.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import inspect
 import json
 import random
-import sys
 import threading
 import time
 from collections import deque
@@ -377,50 +375,7 @@ async def _stream(
     return response
 
 
-# --------------------------------------------------------------------- separate process
-def main(argv: list[str] | None = None) -> None:
-    """Serve until stdin closes or the process is terminated (benchmarks run it this way so
-    the server's CPU does not compete with the client's event loop)."""
-    parser = argparse.ArgumentParser(description="Local OpenAI-compatible test LLM server")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
-    parser.add_argument("--text", default="ok", help="the text every request is answered with")
-    parser.add_argument("--fault-rate", type=float, default=0.0)
-    args = parser.parse_args(argv)
-    server = LLMTestServer(
-        default=replies.text(args.text),
-        latency=args.latency,
-        faults=FaultPlan(rate=args.fault_rate),
-        record_bodies=False,
-        port=args.port,
-    )
+if __name__ == "__main__":  # ``python -m runner.testing.llm_server``: see llm_server_cli
+    from runner.testing.llm_server_cli import main
 
-    async def serve() -> None:
-        await server.start_async()
-        print(server.url, flush=True)
-        loop = asyncio.get_running_loop()
-        try:  # stdin closing (the parent died or closed the pipe) ends the server
-            await loop.run_in_executor(None, sys.stdin.read)
-        finally:
-            await server.stop_async()
-
-    try:
-        with asyncio.Runner(loop_factory=_fastest_loop()) as runner:
-            runner.run(serve())
-    except KeyboardInterrupt:
-        pass
-
-
-def _fastest_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop when it is installed (the dev dependencies have it): the server then
-    spends about a third less CPU per request, so a benchmark measures its client, not this
-    server, on a machine with few cores. ``None`` (asyncio's own) otherwise."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
-
-
-if __name__ == "__main__":
     main()
