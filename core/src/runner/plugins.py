@@ -1,130 +1,55 @@
-"""Plugin discovery and loading.
+"""Plugin loading: the :class:`Plugins` object, its registries and its hook calls.
 
 Plugins are modules holding ``@runner.hookimpl`` functions, found through the ``runner``
-entry-point group (``importlib.metadata``), named with ``-p MODULE`` / ``RUNNER_PLUGINS``, or
-built into the core. Loading follows pytest's rules, with one difference: a plugin that fails
-(import error, unknown hook, an exception while registering) is *reported, not fatal*, so one
-broken third-party package never takes the whole tool down. ``--strict-plugins`` restores
-fatality for CI.
+entry-point group (:mod:`runner.plugin_discovery`), named with ``-p MODULE`` /
+``RUNNER_PLUGINS`` (:mod:`runner.plugin_options`), or built into the core. Loading follows
+pytest's rules, with one difference: a plugin that fails (import error, unknown hook, an
+exception while registering) is *reported, not fatal*, so one broken third-party package never
+takes the whole tool down. ``--strict-plugins`` restores fatality for CI.
 
 Loading must stay cheap: plugin modules import no heavy libraries at import time, and the
 registration hooks only hand over factories and classes.
+
+The names of the split-out modules are re-exported here, where they were always imported from.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import os
-import re
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import Any
 
-import importlib_metadata
 import pluggy
 
 from runner import hookspecs
 from runner.errors import PluginError, did_you_mean
-from runner.registry import Registration, Registry
+from runner.plugin_discovery import (
+    BUILTIN_MODULES,
+    ENTRY_POINT_GROUP,
+    PluginInfo,
+    core_version,
+    describe_failure,
+    dist_identity,
+    hookimpl_names,
+    installed_entry_points,
+)
+from runner.plugin_options import PluginOptions
+from runner.registry import REGISTRY_LABELS, Registration, Registry, normalize, registrar
 
-ENTRY_POINT_GROUP = "runner"
-BUILTIN_MODULES = ("runner.builtins.plugin",)
-
-REGISTRY_LABELS = {
-    "domains": "domain",
-    "agents": "agent",
-    "users": "user",
-    "orchestrators": "orchestrator",
-    "voice_providers": "voice provider",
-    "executors": "executor",
-}
-
-
-@dataclass
-class PluginInfo:
-    """What ``runner list-plugins`` shows for one plugin."""
-
-    name: str
-    module: str
-    distribution: str | None = None
-    version: str | None = None
-    builtin: bool = False
-    hooks: list[str] = field(default_factory=list)
-    provides: dict[str, list[str]] = field(default_factory=dict)
-    status: str = "ok"
-    error: str | None = None
-    duplicates: list[str] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        """How messages name this plugin: its distribution, else its name."""
-        return self.distribution or self.name
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "distribution": self.distribution,
-            "version": self.version,
-            "module": self.module,
-            "builtin": self.builtin,
-            "hooks": self.hooks,
-            "provides": self.provides,
-            "status": self.status,
-            "error": self.error,
-            "duplicates": self.duplicates,
-        }
-
-
-@dataclass(frozen=True)
-class PluginOptions:
-    """How to load plugins; :meth:`from_env` reads the ``RUNNER_*`` variables.
-
-    ``modules``: extra modules to load (``-p MODULE``; ``no:NAME`` entries block instead).
-    ``disabled``: plugin names, distributions or modules never to load.
-    ``only``: when not ``None``, load only these entry-point plugins (the built-ins and ``-p``
-    modules always load); an empty tuple loads none.
-    ``strict``: raise :class:`PluginError` when any plugin fails.
-    """
-
-    modules: tuple[str, ...] = ()
-    disabled: tuple[str, ...] = ()
-    only: tuple[str, ...] | None = None
-    strict: bool = False
-
-    @classmethod
-    def from_env(
-        cls,
-        modules: Sequence[str] = (),
-        disabled: Sequence[str] = (),
-        strict: bool = False,
-        environ: dict[str, str] | None = None,
-    ) -> PluginOptions:
-        env = os.environ if environ is None else environ
-        only_raw = env.get("RUNNER_LOAD_PLUGINS")
-        return cls(
-            modules=tuple(_split(env.get("RUNNER_PLUGINS", ""))) + tuple(modules),
-            disabled=tuple(_split(env.get("RUNNER_DISABLE_PLUGINS", ""))) + tuple(disabled),
-            only=None if only_raw is None else tuple(_split(only_raw)),
-            strict=strict
-            or env.get("RUNNER_STRICT_PLUGINS", "").lower() not in ("", "0", "false", "no"),
-        )
-
-    @property
-    def blocked(self) -> tuple[str, ...]:
-        """Everything to block: ``disabled`` plus the ``no:NAME`` entries of ``modules``."""
-        return self.disabled + tuple(m[3:] for m in self.modules if m.startswith("no:"))
-
-
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
-
-
-def normalize(name: str) -> str:
-    """A distribution or plugin name in comparable form (``Runner_Mock`` == ``runner-mock``)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+__all__ = [
+    "BUILTIN_MODULES",
+    "ENTRY_POINT_GROUP",
+    "REGISTRY_LABELS",
+    "PluginInfo",
+    "PluginOptions",
+    "Plugins",
+    "default_plugins",
+    "load_plugins",
+    "normalize",
+]
 
 
 class Plugins:
@@ -166,12 +91,14 @@ class Plugins:
                     module=module,
                     builtin=True,
                     distribution="runner-core",
-                    version=_core_version(),
+                    version=core_version(),
                 )
             )
-        entry_points = _entry_points() if self._entry_points is None else self._entry_points
+        entry_points = (
+            installed_entry_points() if self._entry_points is None else self._entry_points
+        )
         for ep in entry_points:
-            dist_name, dist_version = _dist_identity(getattr(ep, "dist", None))
+            dist_name, dist_version = dist_identity(getattr(ep, "dist", None))
             info = PluginInfo(
                 name=ep.name, module=ep.value, distribution=dist_name, version=dist_version
             )
@@ -191,7 +118,7 @@ class Plugins:
         return self
 
     def _blocked(self, info: PluginInfo) -> bool:
-        names = {normalize(n) for n in (info.name, info.module, info.distribution or "") if n}
+        names = info.match_names
         hits = {b for b in self.options.blocked if normalize(b) in names}
         self._blocked_used |= hits
         return bool(hits)
@@ -199,7 +126,7 @@ class Plugins:
     def _allowed(self, info: PluginInfo) -> bool:
         if self.options.only is None:
             return True
-        names = {normalize(n) for n in (info.name, info.module, info.distribution or "") if n}
+        names = info.match_names
         return any(normalize(o) in names for o in self.options.only)
 
     def _load_module(self, info: PluginInfo, loader: Callable[[], Any] | None = None) -> None:
@@ -209,8 +136,8 @@ class Plugins:
         except BaseException as exc:  # noqa: BLE001 - a broken plugin must not stop the rest
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            return self._fail(info, f"import failed: {_describe(exc)}")
-        implemented = _hookimpl_names(module)
+            return self._fail(info, f"import failed: {describe_failure(exc)}")
+        implemented = hookimpl_names(module)
         unknown = [n for n in implemented if n not in self._spec_names]
         if unknown:
             hints = "".join(did_you_mean(n, self._spec_names) for n in unknown)
@@ -218,7 +145,7 @@ class Plugins:
         try:
             self.pm.register(module, name=info.name)
         except Exception as exc:  # pluggy validation: wrong hook arguments, double registration
-            return self._fail(info, f"invalid hook implementation: {_describe(exc)}")
+            return self._fail(info, f"invalid hook implementation: {describe_failure(exc)}")
         info.hooks = sorted(implemented)
         self._collect(info, module)
 
@@ -232,47 +159,16 @@ class Plugins:
             if hook_name not in info.hooks:
                 continue
             try:
-                getattr(module, hook_name)(register=self._registrar(kind, info, pending))
+                register = registrar(kind, info.name, info.distribution, pending)
+                getattr(module, hook_name)(register=register)
             except Exception as exc:
                 self.pm.unregister(module)
-                return self._fail(info, f"{hook_name} raised: {_describe(exc)}")
+                return self._fail(info, f"{hook_name} raised: {describe_failure(exc)}")
         for reg in pending:
             self.registries[reg.kind].add(reg)
             info.provides.setdefault(reg.kind, []).append(reg.name)
         if "register_commands" in info.hooks:
             info.provides["commands"] = []  # filled by add_commands when the CLI is built
-
-    def _registrar(
-        self, kind: str, info: PluginInfo, pending: list[Registration]
-    ) -> Callable[..., None]:
-        label = REGISTRY_LABELS[kind]
-
-        def register(name_or_obj: Any, obj: Any = None, description: str = "") -> None:
-            if kind == "domains":
-                name, obj, description = _domain_registration(name_or_obj, obj, description)
-            elif not isinstance(name_or_obj, str) or not name_or_obj or obj is None:
-                raise TypeError(
-                    f"register() for {kind} takes (name: str, factory, description=''); "
-                    f"got {name_or_obj!r}, {obj!r}"
-                )
-            else:
-                name = name_or_obj
-                if not callable(obj):
-                    raise TypeError(
-                        f"the {label} {name!r} must be registered with a factory or "
-                        f"class, got {type(obj).__name__}"
-                    )
-            if ":" in name:
-                raise TypeError(
-                    f"{label} name {name!r} contains ':', which is reserved for DIST:NAME"
-                )
-            if any(r.kind == kind and r.name == name for r in pending):
-                raise TypeError(f"{label} {name!r} is registered twice by this plugin")
-            pending.append(
-                Registration(kind, name, obj, description or "", info.name, info.distribution)
-            )
-
-        return register
 
     def _fail(self, info: PluginInfo, error: str) -> None:
         info.status = "failed"
@@ -325,7 +221,7 @@ class Plugins:
         """The plugin called ``name`` (plugin name, distribution or module), if loaded."""
         wanted = normalize(name)
         for i in self.infos:
-            if wanted in {normalize(n) for n in (i.name, i.module, i.distribution or "") if n}:
+            if wanted in i.match_names:
                 return i
         return None
 
@@ -351,7 +247,7 @@ class Plugins:
                 impl.function(cli=holder)
             except Exception as exc:
                 if info is not None:
-                    self._fail(info, f"register_commands raised: {_describe(exc)}")
+                    self._fail(info, f"register_commands raised: {describe_failure(exc)}")
                     if self.options.strict:
                         self._raise_strict()
                 continue
@@ -383,64 +279,6 @@ class Plugins:
                     f"{traceback.format_exc()}",
                     file=sys.stderr,
                 )
-
-
-def _domain_registration(domain: Any, extra: Any, description: str) -> tuple[str, Any, str]:
-    if extra is not None or isinstance(domain, str):
-        raise TypeError("register() for domains takes one Domain instance: register(MyDomain())")
-    if isinstance(domain, type):
-        raise TypeError(
-            f"register() got the class {domain.__name__}; pass an instance: "
-            f"register({domain.__name__}())"
-        )
-    name = getattr(domain, "name", None)
-    if not isinstance(name, str) or not name:
-        raise TypeError(
-            f"register() expects a Domain instance with a non-empty name, got {domain!r}"
-        )
-    return name, domain, description or getattr(domain, "description", "") or ""
-
-
-def _entry_points() -> Iterable[importlib_metadata.EntryPoint]:
-    seen: set[tuple[str, str]] = set()
-    for ep in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP):
-        key = (ep.name, ep.value)
-        if key not in seen:  # a dist visible twice on sys.path must not load twice
-            seen.add(key)
-            yield ep
-
-
-def _hookimpl_names(module: Any) -> list[str]:
-    marker = f"{hookspecs.PROJECT_NAME}_impl"
-    return [n for n in dir(module) if hasattr(getattr(module, n, None), marker)]
-
-
-def _describe(exc: BaseException) -> str:
-    """``Type: message`` on one line (a plugin error is shown inside one paragraph)."""
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _dist_identity(dist: Any) -> tuple[str | None, str | None]:
-    """A distribution's name and version, from its ``NAME-VERSION.dist-info`` folder when it has
-    one: reading them from the metadata file parses it as e-mail, which costs more than the
-    rest of plugin discovery. Other layouts (egg-info, test doubles) read the metadata."""
-    if dist is None:
-        return None, None
-    folder = getattr(getattr(dist, "_path", None), "name", "")
-    if folder.endswith(".dist-info"):
-        name, sep, version = folder.removesuffix(".dist-info").partition("-")
-        if sep and version and name:
-            return normalize(name), version
-    return getattr(dist, "name", None), getattr(dist, "version", None)
-
-
-def _core_version() -> str:
-    """runner-core's version, without a metadata search (``importlib.metadata.version`` scans
-    every installed distribution: a third of ``runner --help``'s time). A test keeps the two equal."""
-    from runner import __version__
-
-    return __version__
 
 
 def load_plugins(options: PluginOptions | None = None) -> Plugins:

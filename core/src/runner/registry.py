@@ -2,20 +2,32 @@
 
 A bare name resolves when exactly one plugin registered it. When two did, both registrations are
 kept (``runner list-plugins`` flags them) and the bare name is an error that names both
-distributions; ``DIST:NAME`` picks one.
+distributions; ``DIST:NAME`` picks one. :func:`registrar` makes the ``register`` callable a
+plugin's ``register_*`` hook receives, which checks each name before it is registered.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from runner.errors import AmbiguousNameError, UnknownNameError, did_you_mean
 
+#: Registry kind (the ``register_<kind>`` hook's suffix) -> how messages name one entry.
+REGISTRY_LABELS = {
+    "domains": "domain",
+    "agents": "agent",
+    "users": "user",
+    "orchestrators": "orchestrator",
+    "voice_providers": "voice provider",
+    "executors": "executor",
+}
 
-def _normalize(name: str) -> str:
+
+def normalize(name: str) -> str:
+    """A distribution or plugin name in comparable form (``Runner_Mock`` == ``runner-mock``)."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -76,9 +88,9 @@ class Registry:
         """Resolve ``NAME`` or ``DIST:NAME``; raise a readable error otherwise."""
         if ":" in name:
             owner, _, bare = name.partition(":")
-            wanted = _normalize(owner)
+            wanted = normalize(owner)
             for reg in self._entries.get(bare, []):
-                if wanted in {_normalize(n) for n in (reg.distribution or "", reg.plugin) if n}:
+                if wanted in {normalize(n) for n in (reg.distribution or "", reg.plugin) if n}:
                     return reg
             regs = self._entries.get(bare)
             if regs:
@@ -112,3 +124,54 @@ class Registry:
             msg += f" These plugins failed to load and may have provided it: {failed}."
         msg += " Run `runner list-plugins` to see what is installed."
         raise UnknownNameError(msg)
+
+
+def registrar(
+    kind: str, plugin: str, distribution: str | None, pending: list[Registration]
+) -> Callable[..., None]:
+    """The ``register`` callable that a plugin's ``register_<kind>`` hook receives.
+
+    It checks each call (a bad one raises :class:`TypeError`, which fails the plugin) and appends
+    the registration to ``pending``: the caller adds them to the registries only when all of the
+    plugin's registration hooks succeeded.
+    """
+    label = REGISTRY_LABELS[kind]
+
+    def register(name_or_obj: Any, obj: Any = None, description: str = "") -> None:
+        if kind == "domains":
+            name, obj, description = _domain_registration(name_or_obj, obj, description)
+        elif not isinstance(name_or_obj, str) or not name_or_obj or obj is None:
+            raise TypeError(
+                f"register() for {kind} takes (name: str, factory, description=''); "
+                f"got {name_or_obj!r}, {obj!r}"
+            )
+        else:
+            name = name_or_obj
+            if not callable(obj):
+                raise TypeError(
+                    f"the {label} {name!r} must be registered with a factory or "
+                    f"class, got {type(obj).__name__}"
+                )
+        if ":" in name:
+            raise TypeError(f"{label} name {name!r} contains ':', which is reserved for DIST:NAME")
+        if any(r.kind == kind and r.name == name for r in pending):
+            raise TypeError(f"{label} {name!r} is registered twice by this plugin")
+        pending.append(Registration(kind, name, obj, description or "", plugin, distribution))
+
+    return register
+
+
+def _domain_registration(domain: Any, extra: Any, description: str) -> tuple[str, Any, str]:
+    if extra is not None or isinstance(domain, str):
+        raise TypeError("register() for domains takes one Domain instance: register(MyDomain())")
+    if isinstance(domain, type):
+        raise TypeError(
+            f"register() got the class {domain.__name__}; pass an instance: "
+            f"register({domain.__name__}())"
+        )
+    name = getattr(domain, "name", None)
+    if not isinstance(name, str) or not name:
+        raise TypeError(
+            f"register() expects a Domain instance with a non-empty name, got {domain!r}"
+        )
+    return name, domain, description or getattr(domain, "description", "") or ""

@@ -410,8 +410,9 @@ def test_core_version_constant_matches_the_installed_metadata() -> None:
 
 def test_dist_identity_from_the_folder_name_equals_the_metadata() -> None:
     import importlib_metadata
-    from runner.plugins import _dist_identity, normalize
+    from runner.plugin_discovery import dist_identity
+    from runner.plugins import normalize
 
     for ep in importlib_metadata.entry_points(group="runner"):
-        name, version = _dist_identity(ep.dist)
+        name, version = dist_identity(ep.dist)
         assert (name, version) == (normalize(ep.dist.name), ep.dist.version)
