@@ -238,6 +238,18 @@ async def concurrency_plain_client(url: str, n: int) -> dict[str, float]:
     }
 
 
+def median_round(url: str, n: int, rounds: int) -> dict[str, Any]:
+    """``rounds`` rounds of ``n`` calls through the gateway's direct transport (with the run's
+    garbage-collection tuning): the figures of the median round, and every round's wall time."""
+    results = [
+        asyncio.run(concurrency(url, n, True, run_gc=True, transport="direct"))
+        for _ in range(rounds)
+    ]
+    key = "concurrent_gateway_run_gc_direct_wall_s"
+    results.sort(key=lambda figures: figures[key])
+    return {**results[len(results) // 2], key + "_rounds": [r[key] for r in results]}
+
+
 def main(calls: int = 200, rounds: int = 3, concurrent: int = 1000) -> dict[str, Any]:
     raise_open_file_limit(concurrent * 2 + 256)
     figures: dict[str, Any] = {"concurrent_calls": concurrent}
@@ -245,18 +257,20 @@ def main(calls: int = 200, rounds: int = 3, concurrent: int = 1000) -> dict[str,
         figures.update(asyncio.run(overhead(url, calls, rounds)))
         figures.update(asyncio.run(overhead(url, calls, rounds, model=UNPRICED_MODEL)))
     with server_process(latency=2.0) as url:
+        # The direct transport first: every round of 1,000 calls leaves 1,000 sockets in
+        # TIME_WAIT for a minute, which slows the connections of later rounds a little.
+        figures.update(median_round(url, concurrent, rounds))
+        figures.update(asyncio.run(concurrency_plain_client(url, concurrent)))
         figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=True)))
         figures.update(asyncio.run(concurrency(url, concurrent, through_gateway=False)))
         simulations = concurrency(url, concurrent, True, model=UNPRICED_MODEL, run_gc=True)
         figures.update(asyncio.run(simulations))
-        figures.update(asyncio.run(concurrency_plain_client(url, concurrent)))
-        direct = concurrency(url, concurrent, True, run_gc=True, transport="direct")
-        figures.update(asyncio.run(direct))
     figures["target_overhead_met"] = figures["gateway_overhead_ratio"] <= 1.2
     figures["target_peak_in_flight_met"] = (
         figures["concurrent_gateway_peak_in_flight"] >= 0.95 * concurrent
     )
-    # the wall target is met through the direct transport; litellm's path is reported as is
+    # the wall target: the median of 3 rounds through the direct transport; litellm's path is
+    # reported as it is
     figures["target_wall_met"] = figures["concurrent_gateway_run_gc_direct_wall_s"] <= 2.4
     figures["litellm_transport_wall_within_2_4_s"] = figures["concurrent_gateway_wall_s"] <= 2.4
     figures["targets_met"] = all(v for k, v in figures.items() if k.startswith("target_"))
