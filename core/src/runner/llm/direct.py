@@ -6,7 +6,8 @@ speaks OpenAI's chat-completions API (OpenAI itself, vLLM, a self-hosted server,
 server) needs none of it. The HTTP client is pyreqwest (Rust's reqwest, on its own thread): the
 event loop only hands it a request and picks up the answer. With a thousand calls starting at
 once, a Python client (aiohttp) spent ~0.3 ms of event-loop CPU per call, mostly opening
-connections, which alone came close to the time left beside a 2 s answer. With ``"transport": "direct"`` in a call's arguments
+connections, which alone came close to the time left beside a 2 s answer. With
+``"transport": "direct"`` in a call's arguments
 (``--agent-llm-args '{"api_base": "...", "transport": "direct"}'``) the gateway POSTs the request
 itself: more than 10x less CPU per call, which is what lets one process keep a thousand
 conversations in flight. Everything else is the gateway's as usual (retries, timeouts, cache,
@@ -16,8 +17,16 @@ The request body is the OpenAI one: ``model`` (a leading ``openai/``, ``hosted_v
 ``custom_openai/`` provider prefix is removed), ``messages``, and every other argument as is,
 except the connection ones (``api_base``, ``api_key``, ``extra_headers`` ...); ``extra_body`` is
 merged into the body. ``api_base`` defaults to ``OPENAI_BASE_URL`` / ``OPENAI_API_BASE`` or
-OpenAI's, ``api_key`` to ``OPENAI_API_KEY``. Costs use litellm's per-token prices for the model
-(looked up once per model; tiered and cached-token prices are not applied).
+OpenAI's, ``api_key`` to ``OPENAI_API_KEY``.
+
+Costs use litellm's per-token prices without importing litellm (its import takes seconds and
+more than 100 MB, and would block the event loop on a run's first answer):
+:mod:`runner.llm.prices` reads the price list litellm ships in its package, once per process,
+and finds the model's entry the way litellm does for ``openai/``, ``hosted_vllm/`` and
+``custom_openai/`` names and for bare names litellm routes to OpenAI, so both transports charge
+the same. Prices are looked up once per model; tiered (long-context) and cached-token prices are
+not applied. Any other name (a bare ``claude-...``), or a price list that cannot be read, is
+priced by litellm itself.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from typing import Any
 
 from pyreqwest.exceptions import PyreqwestError
 
-from runner.llm.provider import compute_cost as litellm_cost
+from runner.llm.prices import Prices, per_token_prices
 from runner.llm.provider import usage_from
 from runner.llm.response import LLMToolCall, Usage
 
@@ -54,7 +63,7 @@ CONNECTION_ARGS = frozenset(
 )
 _clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _keepers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_prices: dict[str, tuple[float, float]] = {}
+_prices: dict[str, Prices] = {}
 _timeouts: dict[float | None, Any] = {}
 _CACHE_SIZE = 256
 _system_json: dict[str, str] = {}
@@ -226,11 +235,25 @@ def compute_cost(model: str, usage: Usage) -> float:
     """USD for ``usage`` at litellm's per-token prices of ``model`` (0.0 when unknown)."""
     prices = _prices.get(model)
     if prices is None:
-        million = 1_000_000
-        prompt = litellm_cost(model, Usage(prompt_tokens=million)) / million
-        completion = litellm_cost(model, Usage(completion_tokens=million)) / million
-        prices = _prices[model] = (prompt, completion)
+        prices = per_token_prices(model)
+        if prices is None:
+            prices = _litellm_prices(model)
+        _prices[model] = prices
     return usage.prompt_tokens * prices[0] + usage.completion_tokens * prices[1]
+
+
+def _litellm_prices(model: str) -> Prices:
+    """litellm's own per-token prices (for a name :mod:`runner.llm.prices` leaves to it): the
+    cost of one token, so no long-context tier applies; (0.0, 0.0) without litellm."""
+    try:
+        from runner.llm.provider import compute_cost as litellm_cost
+
+        return (
+            litellm_cost(model, Usage(prompt_tokens=1)),
+            litellm_cost(model, Usage(completion_tokens=1)),
+        )
+    except ImportError:
+        return (0.0, 0.0)
 
 
 def _model_name(model: str) -> str:
