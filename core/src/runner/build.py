@@ -230,7 +230,7 @@ def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:
 
 
 def configure_llm(config: RunConfig) -> None:
-    """Point the process-wide LLM gateway at the run's cache, retries and timeout.
+    """Point the process-wide LLM gateway at the run's cache, retries, timeout and transport.
 
     Nothing changes when the run sets none of them, so a gateway configured from Python (or by
     a ``-p`` plugin) is left alone. Importing the gateway does not import litellm.
@@ -252,6 +252,8 @@ def configure_llm(config: RunConfig) -> None:
         options["max_retries"] = config.llm_max_retries
     if config.llm_timeout is not None:
         options["timeout"] = config.llm_timeout
+    if config.llm_transport is not None:
+        options["transport"] = config.llm_transport
     if options:
         from runner.llm.gateway import configure_gateway
 

@@ -173,6 +173,11 @@ def test_show_on_partial_run_and_tasks(tmp_path):
     assert table.exit_code == 0 and "splits: base, train, test" in " ".join(table.output.split())
 
 
+def test_llm_transport_is_a_run_option_with_a_clear_error(tmp_path):
+    bad = run(tmp_path, "--llm-transport", "http2")
+    assert bad.exit_code == 2 and "'http2' is not one of 'litellm', 'direct'" in bad.output
+
+
 def test_resume_command_rebuilds_the_same_config(tmp_path):
     from runner.cli.run_cmd import build_config, config_to_args
     from runner.cli.run_cmd import run as run_command
@@ -183,6 +188,7 @@ def test_resume_command_rebuilds_the_same_config(tmp_path):
         agent_options={"k": 1, "name": "x y"},
         task_ids=["a", "b"],
         agent_llm_args={"temperature": 0.5},
+        llm_transport="direct",
         num_trials=3,
         timeout=2.5,
         output_dir=str(tmp_path),
@@ -217,11 +223,15 @@ def test_llm_options_configure_the_gateway_and_do_not_block_a_resume(tmp_path):
         configure_llm(RunConfig(domain="mock"))  # nothing set: the gateway is left alone
         assert gateway_module._default is before
         config = RunConfig(
-            domain="mock", llm_cache_dir=str(tmp_path / "c"), llm_max_retries=2, llm_timeout=7
+            domain="mock",
+            llm_cache_dir=str(tmp_path / "c"),
+            llm_max_retries=2,
+            llm_timeout=7,
+            llm_transport="direct",
         )
         configure_llm(config)
         gateway = gateway_module.get_gateway()
-        assert (gateway.max_retries, gateway.timeout) == (2, 7)
+        assert (gateway.max_retries, gateway.timeout, gateway.transport) == (2, 7, "direct")
         assert gateway.cache is not None and gateway.cache.directory == tmp_path / "c"
         assert (tmp_path / "c").is_dir()
         assert config.comparable() == RunConfig(domain="mock").comparable()

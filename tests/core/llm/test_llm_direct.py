@@ -98,6 +98,30 @@ async def test_a_request_that_cannot_be_sent_is_refused_at_once(args, expected) 
     assert expected in str(refused.value) and gateway.stats.retries == 0
 
 
+async def test_a_gateway_wide_transport_applies_where_a_call_names_none(
+    llm_server, server_args, monkeypatch
+) -> None:
+    from runner.llm import direct
+
+    sent: list[str] = []
+    real = direct.acompletion
+
+    async def spy(model, messages, **args):
+        sent.append(model)
+        return await real(model, messages, **args)
+
+    monkeypatch.setattr(direct, "acompletion", spy)
+    llm_server.default = reply.text("ok")
+    gateway = LLMGateway(max_retries=0, transport="direct")
+    assert (await gateway.complete("openai/a", MESSAGES, **server_args)).content == "ok"
+    assert (await gateway.complete("openai/b", MESSAGES, **server_args)).content == "ok"
+    # a call that names its transport keeps it
+    await gateway.complete("openai/c", MESSAGES, **server_args, transport="litellm")
+    assert sent == ["openai/a", "openai/b"] and llm_server.stats.count == 3
+    with pytest.raises(RunnerError, match="transport='http2'"):
+        LLMGateway(transport="http2")
+
+
 async def test_cache_and_unknown_transport(tmp_path, direct_args, server_args) -> None:
     gateway = LLMGateway(cache_dir=tmp_path, max_retries=0)
     async with LLMTestServer(["first", "second"]) as server:

@@ -39,6 +39,21 @@ def test_scripted_models_solve_every_mock_task(tmp_path, runner_exe, run_env, ll
         assert API_KEY not in text
 
 
+def test_a_run_on_the_direct_transport_never_imports_litellm(
+    tmp_path, runner_exe, run_env, llm_server
+):
+    cmd = llm_command(runner_exe, llm_server.url, tmp_path, "direct", "--llm-transport", "direct")
+    cmd[1:1] = ["-p", "llm_e2e_probe"]
+    cmd += ["--num-tasks", "5", "--max-concurrency", "5"]
+    run = run_cli(cmd, run_env, tmp_path, "direct")
+    assert run.returncode == 0, run.stderr
+    assert "litellm imported: False" in run.stderr
+    results = run.results()
+    assert [r["reward_info"]["reward"] for r in results] == [1.0] * 5
+    assert all(r["agent_cost"] > 0 and r["user_cost"] > 0 for r in results)  # priced all the same
+    assert API_KEY not in run.files_text() + run.stdout + run.stderr
+
+
 def test_a_failing_agent_scores_zero_with_evidence(tmp_path, runner_exe, run_env, llm_server):
     llm_server.responder = oracle(failing=("create_with_description", "find_user_id"))
     ids = "create_with_description,find_user_id,complete_report"

@@ -34,9 +34,13 @@ def request_args(
     return args
 
 
-def pop_transport(args: dict[str, Any]) -> str:
-    """Remove and return the ``transport`` argument (``litellm`` unless ``direct``)."""
-    transport = args.pop("transport", None) or "litellm"
+def pop_transport(args: dict[str, Any], default: str = "litellm") -> str:
+    """Remove and return the ``transport`` argument (``default`` when the call names none)."""
+    return check_transport(args.pop("transport", None) or default)
+
+
+def check_transport(transport: str) -> str:
+    """``transport`` if it names one (``litellm`` or ``direct``); else a ConfigError."""
     if transport not in TRANSPORTS:
         from runner.errors import ConfigError
 

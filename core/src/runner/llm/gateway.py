@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.llm import provider
-from runner.llm.arguments import pop_transport, request_args, secrets_of
+from runner.llm.arguments import check_transport, pop_transport, request_args, secrets_of
 from runner.llm.cache import ResponseCache, cache_key
 from runner.llm.errors import EmptyResponseError, Failure, classify, final_error
 from runner.llm.response import LLMResponse, StreamEvent, Usage, build_response
@@ -50,6 +50,8 @@ class LLMGateway:
     ``cache_dir``: record responses there and replay them on identical calls.
     ``backoff_base``/``backoff_max``: the exponential backoff's first step and cap, in seconds;
     a ``Retry-After`` from the provider is honoured instead when present.
+    ``transport``: how calls that name no ``transport`` are sent: ``litellm``, or ``direct``
+    (straight to an OpenAI-compatible endpoint, :mod:`runner.llm.direct`).
     """
 
     def __init__(
@@ -60,12 +62,14 @@ class LLMGateway:
         cache_dir: str | Path | None = None,
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
+        transport: str = "litellm",
     ) -> None:
         self.max_retries = max_retries
         self.timeout = timeout
         self.cache = ResponseCache(cache_dir) if cache_dir is not None else None
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        self.transport = check_transport(transport)
         self.stats = GatewayStats()
 
     # ------------------------------------------------------------------ public API
@@ -87,7 +91,7 @@ class LLMGateway:
         :meth:`stream`), which are ignored. ``transport="direct"`` sends the request to an
         OpenAI-compatible endpoint without litellm (see :mod:`runner.llm.direct`)."""
         args = request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
-        transport = pop_transport(args)
+        transport = pop_transport(args, self.transport)
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1

@@ -7,7 +7,7 @@ fields in :data:`RESUME_IGNORED` that change how a run executes, not what it com
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,7 @@ RESUME_IGNORED = frozenset(
         "llm_cache_dir",
         "llm_max_retries",
         "llm_timeout",
+        "llm_transport",
         "output_dir",
         "run_name",
         "executor",
@@ -73,6 +74,8 @@ class RunConfig(BaseModel):
     llm_max_retries: int | None = Field(default=None, ge=0)
     #: Timeout of one LLM call in seconds [default: 600].
     llm_timeout: float | None = Field(default=None, gt=0)
+    #: How LLM calls that name no ``transport`` are sent: ``litellm`` [default] or ``direct``.
+    llm_transport: Literal["litellm", "direct"] | None = None
     output_dir: str = "runs"
     run_name: str | None = None
     progress: bool = True
