@@ -21,7 +21,8 @@ sync: .venv/.synced
 demo: sync
 	$(RUN) runner run --domain mock --agent replay --user scripted --num-trials 2 --run-name demo
 
-test: sync
+# CI runs `make test`, so the lint is part of it (about a second).
+test: sync lint
 	$(RUN) pytest $(PYTEST_ARGS)
 
 test-fast: sync
