@@ -8,6 +8,7 @@ from runner.errors import ContextWindowExceededError, RunnerError
 from runner.llm import LLMError, LLMGateway, LLMRequestError
 from runner.testing import FaultPlan, LLMTestServer, reply
 
+MODEL = "openai/gpt-4o-mini"
 MESSAGES = [{"role": "user", "content": "Where is my order?"}]
 TOOLS = [
     {
@@ -208,3 +209,59 @@ async def test_no_connection_cap_every_call_is_in_flight_at_once() -> None:
         )
         assert [a.content for a in answers] == ["ok"] * n
         assert server.stats.peak_in_flight == n and server.stats.count == n
+
+
+STREAMED = {
+    "text": reply.text("Your order #W1 shipped yesterday and arrives on Friday."),
+    "tool-calls": reply.tool_calls(
+        [("get_order", {"order_id": "#W1", "note": "x" * 40}), ("get_order", {"order_id": "#W2"})],
+        content="Looking both up.",
+    ),
+    "reasoning": reply.text("Friday.", reasoning="The order shipped; two days to deliver."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMED))
+async def test_a_direct_stream_assembles_what_litellm_streams(
+    llm_server, gateway, server_args, direct_args, name, monkeypatch
+):
+    from runner.llm import direct as direct_module
+
+    opened: list[str] = []
+    real = direct_module.astream
+    monkeypatch.setattr(
+        direct_module,
+        "astream",
+        lambda model, *a, **k: opened.append(model) or real(model, *a, **k),
+    )
+    llm_server.add(STREAMED[name], STREAMED[name])
+    via_litellm = [e async for e in gateway.stream(MODEL, MESSAGES, tools=TOOLS, **server_args)]
+    direct = [e async for e in gateway.stream(MODEL, MESSAGES, tools=TOOLS, **direct_args)]
+    assert [(e.kind, e.text, e.index, e.tool_call_id, e.name) for e in direct[:-1]] == [
+        (e.kind, e.text, e.index, e.tool_call_id, e.name) for e in via_litellm[:-1]
+    ]
+    strip = {"latency"}
+    final = direct[-1].response
+    assert final.model_dump(exclude=strip) == via_litellm[-1].response.model_dump(exclude=strip)
+    assert final.usage.total_tokens > 0 and final.cost > 0 and opened == [MODEL]
+    body = llm_server.requests[1].body
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+    assert body["model"] == "gpt-4o-mini" and not {"api_key", "transport"} & set(body)
+
+
+async def test_a_direct_stream_retries_before_its_first_chunk_and_closes(
+    llm_server, gateway, direct_args
+):
+    llm_server.add(reply.rate_limit(0.001), reply.server_error(503), "streamed")
+    events = [e async for e in gateway.stream(MODEL, MESSAGES, **direct_args)]
+    assert events[-1].response.content == "streamed" and events[-1].response.attempts == 3
+    llm_server.add(reply.auth_error())
+    with pytest.raises(LLMRequestError, match="HTTP 401"):
+        async for _ in gateway.stream(MODEL, MESSAGES, **direct_args):
+            pass
+    # a consumer that stops early closes the stream; the next call still works
+    llm_server.add(" ".join(f"w{i}" for i in range(100)), "after")
+    stream = gateway.stream(MODEL, MESSAGES, **direct_args)
+    assert (await stream.__anext__()).kind == "text"
+    await stream.aclose()
+    assert (await gateway.complete(MODEL, MESSAGES, **direct_args)).content == "after"

@@ -11,7 +11,7 @@ connections, which alone came close to the time left beside a 2 s answer. With
 (``--agent-llm-args '{"api_base": "...", "transport": "direct"}'``) the gateway POSTs the request
 itself: more than 10x less CPU per call, which is what lets one process keep a thousand
 conversations in flight. Everything else is the gateway's as usual (retries, timeouts, cache,
-cost, key scrubbing); streaming always goes through litellm.
+cost, key scrubbing), streaming included: :func:`astream` reads the server-sent events.
 
 The request body is the OpenAI one: ``model`` (a leading ``openai/``, ``hosted_vllm/`` or
 ``custom_openai/`` provider prefix is removed), ``messages``, and every other argument as is,
@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import weakref
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -137,18 +138,7 @@ async def acompletion(
     model: str, messages: list[dict[str, Any]], *, timeout: float | None = None, **args: Any
 ) -> dict[str, Any]:
     """POST one chat completion; the decoded JSON answer (raises :class:`APIStatusError`)."""
-    base = args.get("api_base") or args.get("base_url") or _env_base()
-    url = str(base).rstrip("/") + "/chat/completions"
-    headers = {"Content-Type": "application/json"}
-    key = args.get("api_key") or os.environ.get("OPENAI_API_KEY")
-    if key:
-        headers["Authorization"] = f"Bearer {key}"
-    for name in ("headers", "extra_headers"):
-        headers.update(args.get(name) or {})
-    body: dict[str, Any] = {"model": _model_name(model)}
-    body.update((k, v) for k, v in args.items() if k not in CONNECTION_ARGS and v is not None)
-    body.update(args.get("extra_body") or {})
-    data = encode_body(body, messages)
+    url, headers, data = _request(model, messages, args)
     client = await _client()
     try:
         request = client.post(url).headers(headers).body_bytes(data)
@@ -163,15 +153,70 @@ async def acompletion(
         raise _client_error(exc, url) from None
     if response.status != 200:
         raise _status_error(response.status, raw, _retry_headers(response))
-    try:
-        answer = json.loads(raw)
-    except ValueError:
-        raise InternalServerError(
-            502, f"the endpoint's answer is not JSON: {raw[:200]!r}"
-        ) from None
+    answer = _decode(raw, "answer")
     if not isinstance(answer, dict):
         raise InternalServerError(502, f"the endpoint's answer is not an object: {raw[:200]!r}")
     return answer
+
+
+async def astream(model: str, messages: list[dict[str, Any]], **args: Any) -> AsyncIterator[Chunk]:
+    """POST one streamed chat completion; yield its chunks (server-sent ``data:`` events) as
+    :class:`Chunk` objects, which :class:`~runner.llm.streaming.StreamAssembler` reads like
+    litellm's. No overall timeout: the gateway bounds the wait for each chunk."""
+    url, headers, data = _request(model, messages, {**args, "stream": True})
+    client = await _client()
+    try:
+        async with client.post(url).headers(headers).body_bytes(data).build_streamed() as response:
+            if response.status != 200:
+                raw = bytes(await response.bytes())
+                raise _status_error(response.status, raw, _retry_headers(response))
+            reader, pending = response.body_reader, b""
+            while (piece := await reader.read_chunk()) is not None:
+                *lines, pending = (pending + bytes(piece)).split(b"\n")
+                for line in lines:
+                    if not line.startswith(b"data:"):
+                        continue  # blank separators, comments, other event fields
+                    payload = line[5:].strip()
+                    if payload == b"[DONE]":
+                        return
+                    yield _decode(payload, "stream chunk", object_hook=Chunk)
+    except (PyreqwestError, ValueError) as exc:
+        raise _client_error(exc, url) from None
+
+
+class Chunk(dict):  # type: ignore[type-arg]
+    """One decoded stream chunk (or a part of one): keys read as attributes, ``None`` when
+    absent, as on litellm's chunk objects."""
+
+    __getattr__ = dict.get
+
+
+def _request(
+    model: str, messages: list[dict[str, Any]], args: dict[str, Any]
+) -> tuple[str, dict[str, str], bytes]:
+    """The URL, headers and JSON body of one call."""
+    base = args.get("api_base") or args.get("base_url") or _env_base()
+    url = str(base).rstrip("/") + "/chat/completions"
+    headers = {"Content-Type": "application/json"}
+    key = args.get("api_key") or os.environ.get("OPENAI_API_KEY")
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    for name in ("headers", "extra_headers"):
+        headers.update(args.get(name) or {})
+    body: dict[str, Any] = {"model": _model_name(model)}
+    body.update((k, v) for k, v in args.items() if k not in CONNECTION_ARGS and v is not None)
+    body.update(args.get("extra_body") or {})
+    return url, headers, encode_body(body, messages)
+
+
+def _decode(raw: bytes, what: str, **options: Any) -> Any:
+    """JSON from the endpoint; a body that is not JSON is a retried 502, as with litellm."""
+    try:
+        return json.loads(raw, **options)
+    except ValueError:
+        raise InternalServerError(
+            502, f"the endpoint's {what} is not JSON: {raw[:200]!r}"
+        ) from None
 
 
 def encode_body(body: dict[str, Any], messages: list[dict[str, Any]]) -> bytes:

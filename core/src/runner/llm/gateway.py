@@ -194,7 +194,7 @@ class LLMGateway:
         bounds the wait for each chunk.
         """
         args = request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
-        pop_transport(args)  # streaming always goes through litellm
+        transport = pop_transport(args, self.transport)
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
@@ -203,22 +203,28 @@ class LLMGateway:
             return
         secrets = secrets_of(args)
         call_timeout = self.timeout if timeout is None else timeout
-        provider.load_litellm()  # its import takes seconds: not inside the first attempt's timeout
+        if transport == "litellm":  # its import takes seconds: not inside an attempt's timeout
+            provider.load_litellm()
         started = time.perf_counter()
         assembler = StreamAssembler()
         options = {**(args.get("stream_options") or {}), "include_usage": True}
         stream_args = {**args, "stream_options": options}
 
         async def attempt() -> tuple[Any, Any]:
-            stream = await provider.acompletion(
-                model=model,
-                messages=messages,
-                timeout=call_timeout,
-                stream=True,
-                num_retries=0,
-                max_retries=0,
-                **stream_args,
-            )
+            if transport == "direct":
+                from runner.llm import direct
+
+                stream: Any = direct.astream(model, messages, **stream_args)
+            else:
+                stream = await provider.acompletion(
+                    model=model,
+                    messages=messages,
+                    timeout=call_timeout,
+                    stream=True,
+                    num_retries=0,
+                    max_retries=0,
+                    **stream_args,
+                )
             iterator = stream.__aiter__()
             try:  # errors up to the first chunk are still retryable
                 first = await next_chunk(iterator, call_timeout)
@@ -244,9 +250,16 @@ class LLMGateway:
                     raise final_error(failure, model, attempts)
         finally:
             await close_stream(iterator)
+        usage = assembler.usage or Usage()
+        if transport == "direct":
+            from runner.llm import direct
+
+            cost = direct.compute_cost(model, usage)
+        else:
+            cost = provider.compute_cost(model, usage, assembler.reported_cost)
         response = assembler.response(
             model=model,
-            cost=provider.compute_cost(model, assembler.usage or Usage(), assembler.reported_cost),
+            cost=cost,
             latency=time.perf_counter() - started,
             attempts=attempts,
         )

@@ -19,7 +19,8 @@ logger = logging.getLogger("runner.llm")
 
 
 class StreamAssembler:
-    """Accumulates litellm stream chunks (OpenAI ``chat.completion.chunk`` shape)."""
+    """Accumulates stream chunks (OpenAI ``chat.completion.chunk`` shape): litellm's objects, or
+    the direct transport's :class:`~runner.llm.direct.Chunk`."""
 
     def __init__(self) -> None:
         self.content: list[str] = []
