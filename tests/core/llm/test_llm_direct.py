@@ -252,9 +252,10 @@ async def test_a_direct_stream_assembles_what_litellm_streams(
 async def test_a_direct_stream_retries_before_its_first_chunk_and_closes(
     llm_server, gateway, direct_args
 ):
-    llm_server.add(reply.rate_limit(0.001), reply.server_error(503), "streamed")
+    # a plain (and broken) body where a stream was asked for is retried like a 502
+    llm_server.add(reply.rate_limit(0.001), reply.server_error(503), reply.malformed(), "streamed")
     events = [e async for e in gateway.stream(MODEL, MESSAGES, **direct_args)]
-    assert events[-1].response.content == "streamed" and events[-1].response.attempts == 3
+    assert events[-1].response.content == "streamed" and events[-1].response.attempts == 4
     llm_server.add(reply.auth_error())
     with pytest.raises(LLMRequestError, match="HTTP 401"):
         async for _ in gateway.stream(MODEL, MESSAGES, **direct_args):

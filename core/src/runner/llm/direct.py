@@ -38,7 +38,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from pyreqwest.exceptions import PyreqwestError
+from pyreqwest.exceptions import PyreqwestError, TransportError
 
 from runner.llm.prices import Prices, per_token_prices
 from runner.llm.provider import usage_from
@@ -170,7 +170,7 @@ async def astream(model: str, messages: list[dict[str, Any]], **args: Any) -> As
             if response.status != 200:
                 raw = bytes(await response.bytes())
                 raise _status_error(response.status, raw, _retry_headers(response))
-            reader, pending = response.body_reader, b""
+            reader, pending, events = response.body_reader, b"", 0
             while (piece := await reader.read_chunk()) is not None:
                 *lines, pending = (pending + bytes(piece)).split(b"\n")
                 for line in lines:
@@ -179,7 +179,12 @@ async def astream(model: str, messages: list[dict[str, Any]], **args: Any) -> As
                     payload = line[5:].strip()
                     if payload == b"[DONE]":
                         return
+                    events += 1
                     yield _decode(payload, "stream chunk", object_hook=Chunk)
+            if not events:  # a plain body where a stream was asked for: retried, as a 502
+                raise InternalServerError(
+                    502, f"the endpoint's stream holds no data events: {pending[:200]!r}"
+                )
     except (PyreqwestError, ValueError) as exc:
         raise _client_error(exc, url) from None
 
@@ -336,15 +341,9 @@ def _client_error(exc: Exception, url: str) -> Exception:
     message = ": ".join(str(part) for part in parts if part) or type(exc).__name__
     if isinstance(exc, TimeoutError):
         return APITimeoutError(message)
-    if isinstance(exc, PyreqwestError) and type(exc).__name__ in _NETWORK_ERRORS:
+    if isinstance(exc, TransportError):  # connecting, sending or reading failed
         return APIConnectionError(message)
     return InvalidRequestError(f"cannot send a request to {url}: {message}")
-
-
-#: pyreqwest's errors that a new attempt may not meet (its ``TransportError`` family).
-_NETWORK_ERRORS = frozenset(
-    {"TransportError", "NetworkError", "ConnectError", "ReadError", "WriteError"}
-)
 
 
 def _retry_headers(response: Any) -> dict[str, str]:

@@ -118,7 +118,7 @@ class LLMGateway:
 
         raw, attempts = await with_retries(attempt, self, model, secrets, call_timeout)
         parts = provider.response_parts(raw)
-        cost = provider.compute_cost(model, parts["usage"], parts["reported_cost"])
+        cost = _price("litellm", model, parts["usage"], parts["reported_cost"])
         return self._finish(model, parts, cost, started, attempts, key, secrets)
 
     def _finish(
@@ -171,7 +171,7 @@ class LLMGateway:
 
         answer, attempts = await with_retries(attempt, self, model, secrets, call_timeout)
         parts = direct.response_parts(answer)
-        cost = direct.compute_cost(model, parts["usage"])
+        cost = _price("direct", model, parts["usage"])
         return self._finish(model, parts, cost, started, attempts, key, secrets)
 
     async def stream(
@@ -251,15 +251,9 @@ class LLMGateway:
         finally:
             await close_stream(iterator)
         usage = assembler.usage or Usage()
-        if transport == "direct":
-            from runner.llm import direct
-
-            cost = direct.compute_cost(model, usage)
-        else:
-            cost = provider.compute_cost(model, usage, assembler.reported_cost)
         response = assembler.response(
             model=model,
-            cost=cost,
+            cost=_price(transport, model, usage, assembler.reported_cost),
             latency=time.perf_counter() - started,
             attempts=attempts,
         )
@@ -278,6 +272,16 @@ class LLMGateway:
         self.stats.cost += response.cost
         self.stats.prompt_tokens += response.usage.prompt_tokens
         self.stats.completion_tokens += response.usage.completion_tokens
+
+
+def _price(transport: str, model: str, usage: Usage, reported_cost: Any = None) -> float:
+    """USD for one call: the provider's own figure or litellm's prices on litellm's path; on the
+    direct path the same prices, found without importing litellm."""
+    if transport == "direct":
+        from runner.llm import direct
+
+        return direct.compute_cost(model, usage)
+    return provider.compute_cost(model, usage, reported_cost)
 
 
 _default: LLMGateway | None = None
