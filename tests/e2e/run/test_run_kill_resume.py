@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from runner.models import SimulationRun
 
-TASKS, TRIALS = 15, 20  # the mock domain's 15 tasks x 20 trials = 300 simulations
+TASKS, TRIALS = 15, 30  # the mock domain's 15 tasks x 30 trials = 450 simulations
 
 
 def complete_lines(path: Path) -> int:
@@ -47,7 +47,9 @@ def test_sigkill_ten_times_then_resume(tmp_path, runner_exe, run_env):
         before = complete_lines(results)
         proc = subprocess.Popen(cmd, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if rng.random() < 0.3:
-            target, deadline = None, time.monotonic() + rng.uniform(0.0, 0.6)  # during start-up too
+            # during start-up (about 0.15-0.3 s): a later deadline could let a fast machine
+            # finish the whole run before the kill
+            target, deadline = None, time.monotonic() + rng.uniform(0.0, 0.2)
         else:
             # at most a sixth of what is left: after ten kills a third of the run still remains,
             # so even the last runs are killed mid-run rather than allowed to finish
