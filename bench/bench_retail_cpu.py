@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-TAU2_RETAIL = Path(__file__).resolve().parents[1].parent / "shared" / "tau2-data" / "retail"
+TAU2_RETAIL = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "tau2-data" / "retail"
 BASELINE_TASKS = 15
 TARGET_MS = 50.0
 

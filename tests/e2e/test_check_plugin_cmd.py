@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import TAU2_DATA
 from runner import DB, Domain, Environment, Task, ToolKit, hookimpl, tool
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-TAU2_DATA = ROOT.parent / "shared" / "tau2-data"
 MODULE = Path(__file__).stem
 
 
@@ -359,8 +359,6 @@ def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
         pytest.skip(f"the {domain} plugin is not installed yet")
     args = ["check-plugin", domain, "--json"]
     if tau2:
-        if not (TAU2_DATA / tau2).is_dir():
-            pytest.skip(f"τ²-bench {tau2} data not found at {TAU2_DATA / tau2}")
         args += ["--domain-option", f"data_dir={TAU2_DATA / tau2}"]
         if domain == "telecom":  # τ²-bench's telecom_small task set
             args += ["--task-split", "small"]
@@ -398,14 +396,11 @@ def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
 
 @pytest.mark.slow
 def test_airline_on_tau2_data_checks_what_can_be_checked() -> None:
-    """τ²-bench's airline db.json is not in the shared data: the tasks load, and every check
+    """τ²-bench's airline db.json is not among the fixtures: the tasks load, and every check
     that needs an environment fails with the plugin's one-paragraph explanation. With the
     plugin's own database, τ²-bench's airline tasks are checked against its tools."""
     if "airline" not in _registered():
         pytest.skip("the airline plugin is not installed yet")
-    tasks_file = TAU2_DATA / "airline" / "tasks.json"
-    if not tasks_file.is_file():
-        pytest.skip(f"τ²-bench airline tasks not found at {tasks_file}")
     proc = run_cli(
         "check-plugin",
         "airline",
@@ -424,7 +419,7 @@ def test_airline_on_tau2_data_checks_what_can_be_checked() -> None:
         "check-plugin",
         "airline",
         "--domain-option",
-        f"task_file={tasks_file}",
+        f"task_file={TAU2_DATA / 'airline' / 'tasks.json'}",
         "--check",
         "tasks",
         "--check",

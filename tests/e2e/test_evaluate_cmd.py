@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -11,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import TAU2_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "tau2-generated"
-TAU2_DATA = ROOT.parent / "shared" / "tau2-data"
 ROW_KEYS = {
     "id",
     "task_id",
@@ -110,8 +109,6 @@ def test_an_edited_trajectory_is_scored_on_what_it_now_says(run_dir: Path, tmp_p
 
 
 def test_tau2_results_agree_with_the_rewards_tau2_recorded() -> None:
-    if not (TAU2_DATA / "mock").is_dir():
-        pytest.skip("τ²-bench mock data not found")
     proc = runner(
         "evaluate",
         str(FIXTURES / "mock.json"),
@@ -141,8 +138,6 @@ def test_tau2_results_on_the_wrong_data_warn_and_nl_is_not_evaluated() -> None:
 def test_judge_llm_judges_the_nl_assertions(run_dir: Path) -> None:
     """With --judge-llm the NL assertions are judged (here by the local test server), and only
     for the tasks whose reward basis has NL_ASSERTION."""
-    if importlib.util.find_spec("runner.llm.judge") is None:
-        pytest.skip("this installation has no LLM judge")
     from runner.testing import LLMTestServer
 
     verdict = json.dumps({"results": [{"index": 1, "reasoning": "No compliment.", "met": False}]})

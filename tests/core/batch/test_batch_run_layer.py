@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
+from pathlib import Path
 
 import pytest
 from runner import RunConfig, run_single_task, run_tasks
@@ -48,19 +47,19 @@ def test_run_single_task_retries_in_memory_and_writes_nothing(tmp_path, hook_plu
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="permissions are not enforced for root"
-)
-def test_unwritable_output_dir_is_a_readable_error(tmp_path, hook_plugins):
-    tmp_path.chmod(0o500)
-    try:
-        config = RunConfig(
-            domain="mock", num_tasks=1, output_dir=str(tmp_path / "x"), progress=False
-        )
-        with pytest.raises(RunnerError, match="Cannot write the run directory"):
-            run_tasks(config, select_tasks(config, hook_plugins), plugins=hook_plugins, argv=[])
-    finally:
-        tmp_path.chmod(0o700)
+def test_unwritable_output_dir_is_a_readable_error(tmp_path, hook_plugins, monkeypatch):
+    """A folder the process may not write to (simulated: root ignores permission bits)."""
+    real_mkdir = Path.mkdir
+
+    def mkdir(self: Path, *args, **kwargs):
+        if self.is_relative_to(tmp_path / "x"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    config = RunConfig(domain="mock", num_tasks=1, output_dir=str(tmp_path / "x"), progress=False)
+    with pytest.raises(RunnerError, match="Cannot write the run directory"):
+        run_tasks(config, select_tasks(config, hook_plugins), plugins=hook_plugins, argv=[])
 
 
 def test_output_dir_that_is_a_file_is_a_readable_error(tmp_path, hook_plugins):

@@ -20,8 +20,6 @@ from foundation_helpers import (
 
 @pytest.fixture
 def tau2_data() -> Path:
-    if not TAU2_DATA.is_dir():
-        pytest.skip("τ²-bench reference data (../shared/tau2-data) is not available")
     return TAU2_DATA
 
 
@@ -63,7 +61,4 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
         PLUGIN_PACKAGES / "runner-fixture-broken",
         EXAMPLE_PACKAGE,
     ]
-    try:
-        return make_wheel_venv(tmp_path_factory.mktemp("wheel_venv"), sources)
-    except FileNotFoundError:
-        pytest.skip("uv is needed to build wheels (make installs it into .tools/)")
+    return make_wheel_venv(tmp_path_factory.mktemp("wheel_venv"), sources)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -14,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[3]
-TAU2_DATA = REPO.parent / "shared" / "tau2-data"
+from repo_paths import REPO, TAU2_DATA, find_uv
+
 PLUGIN_ENV_VARS = (
     "RUNNER_PLUGINS",
     "RUNNER_DISABLE_PLUGINS",
@@ -26,8 +25,6 @@ PLUGIN_ENV_VARS = (
 
 def tau2_task_files() -> list[Path]:
     """Every τ²-bench task file of the reference data (``tasks_voice.json`` is not one)."""
-    if not TAU2_DATA.is_dir():
-        return []
     return sorted(
         p for p in TAU2_DATA.glob("*/tasks*.json") if p.name in ("tasks.json", "tasks_small.json")
     )
@@ -73,15 +70,6 @@ def entry_point(
 # -- a throw-away virtualenv with wheels installed, as a user would have it ---------------------
 PLUGIN_PACKAGES = REPO / "tests" / "fixtures" / "plugin-packages"
 EXAMPLE_PACKAGE = REPO / "docs" / "examples" / "runner-example"
-
-
-def find_uv() -> str | None:
-    """uv from PATH, or the copy ``make`` bootstraps into ``.tools/``."""
-    found = shutil.which("uv")
-    if found:
-        return found
-    local = REPO / ".tools" / "bin" / "uv"
-    return str(local) if local.exists() else None
 
 
 @dataclass
@@ -173,8 +161,6 @@ def dependency_overlay(target: Path) -> Path:
 
 def make_wheel_venv(root: Path, sources: list[Path]) -> WheelVenv:
     uv = find_uv()
-    if uv is None:
-        raise FileNotFoundError("uv")
     wheels = build_wheels(uv, sources, root / "wheels")
     venv = root / "venv"
     subprocess.run(

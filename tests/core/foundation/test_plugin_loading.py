@@ -294,8 +294,7 @@ def test_missing_name_mentions_the_failed_plugin_at_build_level(plugin_module: M
         entry_point("retail", shop, "runner-retail"),
         entry_point("telecom", broken, "runner-telecom"),
     )
-    build = pytest.importorskip("runner.build")
-    from runner import RunConfig
+    from runner import RunConfig, build
 
     with pytest.raises(UnknownNameError) as info:
         build.get_domain(RunConfig(domain="retial"), plugins)

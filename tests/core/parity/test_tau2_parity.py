@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import TAU2_DATA
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "tau2-generated"
-TAU2_DATA = ROOT.parent / "shared" / "tau2-data"
 DOMAINS = ("mock", "retail", "telecom")
 
 
@@ -79,8 +79,6 @@ def _rescored(domain: str, index: int) -> tuple[Any, Any, Any, dict[str, Any]]:
     """(run, τ²-bench's reward_info, ours, the generator's notes) of one simulation."""
     from runner.evaluation import aevaluate_simulation
 
-    if not (TAU2_DATA / domain).is_dir():
-        pytest.skip(f"τ²-bench {domain} data not found at {TAU2_DATA / domain}")
     results, dom, tasks = _loaded(domain)
     run = results.runs[index]
     notes = run.info["parity"]
@@ -210,8 +208,6 @@ def test_tau2_scores_its_own_gold_below_one_on_the_two_contradictory_mock_tasks(
 def test_where_tau2_evaluator_raises_runner_reports_a_failed_assertion() -> None:
     """τ²-bench's evaluator raises when an assertion function raises (task_2 does not exist
     when the create_task is missing); runner scores the run 0 and keeps the reason."""
-    if not (TAU2_DATA / "mock").is_dir():
-        pytest.skip(f"τ²-bench mock data not found at {TAU2_DATA / 'mock'}")
     results, _, _ = _loaded("mock")
     index = next(
         i for i, r in enumerate(results.runs) if "tau2_evaluator_error" in r.info["parity"]

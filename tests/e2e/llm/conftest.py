@@ -22,8 +22,7 @@ def llm_server() -> Iterator[LLMTestServer]:
 @pytest.fixture(scope="session")
 def runner_exe() -> str:
     exe = Path(sys.executable).parent / "runner"
-    if not exe.exists():
-        pytest.skip("the runner console script is not installed next to this Python")
+    assert exe.exists(), f"the runner console script is missing at {exe}: run `make sync`"
     return str(exe)
 
 

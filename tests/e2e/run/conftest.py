@@ -15,8 +15,7 @@ BATCH_FIXTURES = ROOT / "tests" / "core" / "batch"
 @pytest.fixture(scope="session")
 def runner_exe() -> str:
     exe = Path(sys.executable).parent / "runner"
-    if not exe.exists():
-        pytest.skip("the runner console script is not installed next to this Python")
+    assert exe.exists(), f"the runner console script is missing at {exe}: run `make sync`"
     return str(exe)
 
 

@@ -20,17 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import TAU2_DATA
 
-ROOT = Path(__file__).resolve().parents[3]
-TAU2_AIRLINE = ROOT.parent / "shared" / "tau2-data" / "airline"
+TAU2_AIRLINE = TAU2_DATA / "airline"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def tau2_airline_dir() -> Path:
-    """τ²-bench's airline folder (tasks, splits, policy; no db.json). Skips when absent."""
-    if not (TAU2_AIRLINE / "tasks.json").is_file():
-        pytest.skip(f"τ²-bench airline data not found at {TAU2_AIRLINE}")
+    """τ²-bench's airline folder (tasks, splits, policy; no db.json)."""
     return TAU2_AIRLINE
 
 

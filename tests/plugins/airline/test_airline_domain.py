@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import wheel_names
 from runner import RunnerError, ToolCall
 from runner.errors import ConfigError
 
@@ -158,23 +159,8 @@ def test_plugin_module_imports_no_models() -> None:
 
 def test_package_data_ships_in_the_wheel(tmp_path: Path) -> None:
     """hatchling packs everything under src/runner_airline, the data folder included (built
-    offline with uv; skipped where uv or a cached hatchling is missing)."""
-    import shutil
-    import zipfile
-
-    uv = shutil.which("uv")
-    if uv is None:
-        pytest.skip("uv is not on PATH")
-    out = subprocess.run(
-        [uv, "build", "--wheel", "--offline", "-q", "-o", str(tmp_path), str(PLUGIN_ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    wheels = list(tmp_path.glob("*.whl"))
-    if out.returncode != 0 or not wheels:
-        pytest.skip(f"cannot build the wheel offline here: {out.stderr[-300:]}")
-    names = set(zipfile.ZipFile(wheels[0]).namelist())
+    offline with uv)."""
+    names = wheel_names(PLUGIN_ROOT, tmp_path)
     for name in ("db.json", "tasks.json", "split_tasks.json", "policy.md"):
         assert f"runner_airline/data/{name}" in names
     assert not any(n.startswith("scripts/") or "/scripts/" in n for n in names)

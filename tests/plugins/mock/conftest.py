@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from repo_paths import TAU2_DATA
 
-TAU2_MOCK = Path(__file__).resolve().parents[3].parent / "shared" / "tau2-data" / "mock"
+TAU2_MOCK = TAU2_DATA / "mock"
 
 
 @pytest.fixture(scope="session")
 def tau2_mock_dir() -> Path:
-    """τ²-bench's mock data folder (the tests that need it skip when it is absent)."""
-    if not (TAU2_MOCK / "tasks.json").is_file():
-        pytest.skip(f"τ²-bench mock data not found at {TAU2_MOCK}")
+    """τ²-bench's mock data folder (``tests/fixtures/tau2-data/mock``)."""
     return TAU2_MOCK
 
 

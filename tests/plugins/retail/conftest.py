@@ -15,17 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import TAU2_DATA
 
-ROOT = Path(__file__).resolve().parents[3]
-TAU2_RETAIL = ROOT.parent / "shared" / "tau2-data" / "retail"
+TAU2_RETAIL = TAU2_DATA / "retail"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def tau2_retail_dir() -> Path:
-    """τ²-bench's retail data folder (the tests that need it skip when it is absent)."""
-    if not (TAU2_RETAIL / "db.json").is_file():
-        pytest.skip(f"τ²-bench retail data not found at {TAU2_RETAIL}")
+    """τ²-bench's retail data folder (``tests/fixtures/tau2-data/retail``)."""
     return TAU2_RETAIL
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import wheel_names
 from runner import ToolCall
 from runner.errors import ConfigError
 
@@ -136,23 +137,7 @@ def test_plugin_module_imports_no_models() -> None:
 def test_package_data_ships_in_the_wheel(tmp_path: Path) -> None:
     """hatchling includes everything under src/runner_retail, the data folder included.
 
-    Built offline with uv (skipped where uv or a cached hatchling is missing)."""
-    import shutil
-    import zipfile
-
-    uv = shutil.which("uv")
-    if uv is None:
-        pytest.skip("uv is not on PATH")
-    root = Path(__file__).resolve().parents[3] / "plugins" / "retail"
-    out = subprocess.run(
-        [uv, "build", "--wheel", "--offline", "-q", "-o", str(tmp_path), str(root)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    wheels = list(tmp_path.glob("*.whl"))
-    if out.returncode != 0 or not wheels:
-        pytest.skip(f"cannot build the wheel offline here: {out.stderr[-300:]}")
-    names = set(zipfile.ZipFile(wheels[0]).namelist())
+    Built offline with uv."""
+    names = wheel_names(Path(__file__).resolve().parents[3] / "plugins" / "retail", tmp_path)
     for name in ("db.json", "tasks.json", "split_tasks.json", "policy.md"):
         assert f"runner_retail/data/{name}" in names

@@ -6,15 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_paths import TAU2_DATA
 
-TAU2_TELECOM = Path(__file__).resolve().parents[3].parent / "shared" / "tau2-data" / "telecom"
+TAU2_TELECOM = TAU2_DATA / "telecom"
 
 
 @pytest.fixture(scope="session")
 def tau2_telecom_dir() -> Path:
-    """τ²-bench's telecom data folder (the tests that need it skip when it is absent)."""
-    if not (TAU2_TELECOM / "tasks_small.json").is_file():
-        pytest.skip(f"τ²-bench telecom data not found at {TAU2_TELECOM}")
+    """τ²-bench's telecom data folder (``tests/fixtures/tau2-data/telecom``)."""
     return TAU2_TELECOM
 
 
