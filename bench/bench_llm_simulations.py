@@ -11,12 +11,15 @@ results written to a run directory), the gateway and litellm, exactly as ``runne
    >= 950, wall <= 1.2 x ideal (calls x latency / 1,000). (``simulate(..., prime=True)`` fills
    the connection pool first; on the development machine that made no difference beyond noise.)
 3. Client CPU seconds per simulation (both scenarios).
+4. τ²-bench's retail tasks (114, from ``tests/fixtures/tau2-data``) x 2 trials = 228
+   simulations, 32 in flight, 0.2 s per call, on ``hosted_vllm/`` model names with *default*
+   settings (no transport named: ``auto`` chooses). Target: wall <= 1.3 x ideal.
 
 Scenarios 1 and 2 use the mock tasks whose conversation takes exactly 4 model calls: the ideal
 treats calls as interchangeable, which only conversations of one length allow (with every
 simulation in flight the wall time is at least the longest conversation). ``s300_all_tasks``
-shows all 15 mock tasks (3 to 12 calls) for information. Calls use the gateway's ``direct``
-transport (``--transport litellm`` for the litellm path).
+shows all 15 mock tasks (3 to 12 calls) for information. Scenarios 1 and 2 name the gateway's
+``direct`` transport (``--transport litellm`` for the litellm path, ``auto`` for the default).
 
 Run: ``.venv/bin/python bench/bench_llm_simulations.py`` (``--quick`` for a smaller version).
 """
@@ -29,23 +32,34 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from runner.testing import raise_open_file_limit, server_stats
 
 API_KEY = "sk-bench"
+TAU2_RETAIL = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "tau2-data" / "retail"
 
 
 # --------------------------------------------------------------------------- the server process
-def serve(latency: float) -> None:
-    """Child process: the oracle server; prints its URL, serves until stdin closes."""
+def domain_tasks(domain: str) -> list[Any]:
+    """The tasks of ``domain``: the mock plugin's own, or τ²-bench's retail tasks."""
     from runner.plugins import PluginOptions, load_plugins
+
+    plugins = load_plugins(PluginOptions(only=(f"runner-{domain}",)))
+    found = plugins.registry("domains").get(domain).obj
+    if domain == "retail":
+        found = found.configure({"data_dir": str(TAU2_RETAIL)})
+    return found.tasks()
+
+
+def serve(latency: float, domain: str) -> None:
+    """Child process: the oracle server; prints its URL, serves until stdin closes."""
     from runner.testing import LLMTestServer
     from runner.testing import reply as replies
     from runner.testing.oracle import OracleResponder
 
-    plugins = load_plugins(PluginOptions(only=("runner-mock",)))
-    tasks = plugins.registry("domains").get("mock").obj.tasks()
+    tasks = domain_tasks(domain)
     server = LLMTestServer(
         responder=OracleResponder(tasks),
         default=replies.text("ok"),  # for the requests that fill the connection pool
@@ -66,11 +80,11 @@ _servers: dict[str, Any] = {}
 
 
 @contextmanager
-def server_process(latency: float):
+def server_process(latency: float, domain: str = "mock"):
     """This script's scripted server (``--serve``) in a child process; yields its URL."""
     from runner.testing import llm_server_process
 
-    command = [sys.executable, __file__, "--serve", "--latency", str(latency)]
+    command = [sys.executable, __file__, "--serve", "--latency", str(latency), "--domain", domain]
     with llm_server_process(command=command) as server:
         _servers[server.url] = server
         yield server.url
@@ -91,25 +105,33 @@ async def simulate(
     trials: int,
     concurrency: int,
     warm: bool,
-    transport: str = "direct",
+    transport: str | None = "direct",
     task_ids: list[str] | None = None,
     prime: bool = False,
+    domain: str = "mock",
+    provider: str = "openai",
 ) -> dict[str, Any]:
+    """``transport=None`` names none: the run's default (``auto``) decides."""
     from runner import RunConfig, arun_tasks
     from runner.llm import get_gateway
     from runner.plugins import PluginOptions, load_plugins
 
-    plugins = load_plugins(PluginOptions(only=("runner-mock", "runner-agents", "runner-users")))
-    tasks = plugins.registry("domains").get("mock").obj.tasks()
+    plugins = load_plugins(
+        PluginOptions(only=(f"runner-{domain}", "runner-agents", "runner-users"))
+    )
+    tasks = domain_tasks(domain)
     if task_ids is not None:
         tasks = [t for t in tasks if t.id in task_ids]
-    args = {"api_base": url, "api_key": API_KEY, "transport": transport}
+    args = {"api_base": url, "api_key": API_KEY}
+    if transport is not None:
+        args["transport"] = transport
     config = RunConfig(
-        domain="mock",
+        domain=domain,
+        domain_options={"data_dir": str(TAU2_RETAIL)} if domain == "retail" else {},
         agent="llm_agent",
         user="user_simulator",
-        agent_llm="openai/agent",
-        user_llm="openai/user",
+        agent_llm=f"{provider}/agent",
+        user_llm=f"{provider}/user",
         agent_llm_args=args,
         user_llm_args=args,
         num_trials=trials,
@@ -124,7 +146,9 @@ async def simulate(
         await arun_tasks(warm_config, tasks[:2], plugins=plugins, argv=[], log=_quiet)
     if prime:  # open `concurrency` connections first, as a long run has after its first round
         hello = [{"role": "user", "content": "hello"}]
-        calls = (get_gateway().complete("openai/prime", hello, **args) for _ in range(concurrency))
+        calls = (
+            get_gateway().complete(f"{provider}/prime", hello, **args) for _ in range(concurrency)
+        )
         await asyncio.gather(*calls)
     server_stats(url, reset=True)
     cpu = time.process_time()
@@ -137,6 +161,7 @@ async def simulate(
     served = server_cpu(url)
     metrics = result.metrics
     return {
+        "llm_calls": result.llm_calls,
         "simulations": metrics.num_results,
         "avg_reward": metrics.avg_reward,
         "termination_reasons": metrics.termination_reasons,
@@ -153,14 +178,19 @@ def scenario(
     latency: float,
     trials: int,
     concurrency: int,
-    transport: str = "direct",
+    transport: str | None = "direct",
     task_ids: list[str] | None = None,
     prime: bool = False,
+    domain: str = "mock",
+    provider: str = "openai",
 ) -> dict[str, Any]:
-    with server_process(latency) as url:
-        out = asyncio.run(simulate(url, trials, concurrency, True, transport, task_ids, prime))
+    with server_process(latency, domain) as url:
+        out = asyncio.run(
+            simulate(url, trials, concurrency, True, transport, task_ids, prime, domain, provider)
+        )
     ideal = out["calls"] * latency / concurrency
     return {
+        f"{name}_llm_calls_by_transport": out["llm_calls"],
         f"{name}_simulations": out["simulations"],
         f"{name}_avg_reward": out["avg_reward"],
         f"{name}_calls": out["calls"],
@@ -206,7 +236,14 @@ def main(quick: bool = False, transport: str = "direct") -> dict[str, Any]:
     # 2. 1,000 simulations all in flight (10 four-call tasks x 100 trials), 2 s per call
     trials = 20 if quick else 100
     figures.update(scenario("s1000", 2.0, trials, trials * tasks, transport, FOUR_CALL_TASKS))
+    # 4. τ²-bench retail, 114 tasks x 2 trials, 32 in flight, 0.2 s per call, default settings
+    figures.update(
+        scenario(
+            "retail228", 0.2, 1 if quick else 2, 32, None, domain="retail", provider="hosted_vllm"
+        )
+    )
     figures["target_s300_wall_met"] = figures["s300_wall_over_ideal"] <= 1.15
+    figures["target_retail228_wall_met"] = figures["retail228_wall_over_ideal"] <= 1.3
     figures["target_s1000_peak_met"] = figures["s1000_peak_in_flight"] >= 0.95 * trials * tasks
     figures["target_s1000_wall_met"] = figures["s1000_wall_over_ideal"] <= 1.2
     figures["targets_met"] = all(v for k, v in figures.items() if k.startswith("target_"))
@@ -219,12 +256,16 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--latency", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--domain", default="mock", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="smaller runs (CI smoke)")
     parser.add_argument(
-        "--transport", default="direct", choices=("direct", "litellm"), help="LLM transport"
+        "--transport",
+        default="direct",
+        choices=("direct", "litellm", "auto"),
+        help="LLM transport of scenarios 1-2",
     )
     options = parser.parse_args()
     if options.serve:
-        serve(options.latency)
+        serve(options.latency, options.domain)
     else:
         main(options.quick, options.transport)

@@ -19,6 +19,7 @@ import contextlib
 import gc
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from runner.checkpoint import RunDirectory, config_diff
 from runner.errors import ConfigError, RunnerError
 from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
 from runner.executor import WorkUnit, run_unit, unit_keys
+from runner.llm.gateway import get_gateway
 from runner.models.config import RESUME_IGNORED, RunConfig
 from runner.progress import Progress, make_progress
 from runner.results_jsonl import ScanResult
@@ -65,6 +67,10 @@ class RunResult:
     ran: int = 0
     interrupted: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: This invocation's process CPU time and wall time, and its LLM calls by transport.
+    cpu_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    llm_calls: dict[str, int] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # short: the records of a big run would take seconds to print
         return (
@@ -148,6 +154,7 @@ def _run_json(
         "plugins": _plugin_versions(plugins),
         "task_ids": [t.id for t in tasks],
         "num_units": num_units,
+        "llm_transports": build.llm_routes(config),
     }
 
 
@@ -215,6 +222,11 @@ def _summary(run: RunResult) -> dict[str, Any]:
         "complete": run.complete,
         "interrupted": run.interrupted,
         "metrics": run.metrics.to_json(),
+        "client": {
+            "cpu_seconds": round(run.cpu_seconds, 3),
+            "wall_seconds": round(run.wall_seconds, 3),
+            "llm_calls": run.llm_calls,
+        },
     }
 
 
@@ -284,6 +296,9 @@ async def arun_tasks(
         progress.advance(record)
         plugins.notify("runner_simulation_end", config=config, result=run)
 
+    gateway = get_gateway()
+    calls_before = dict(gateway.stats.transports)
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
     try:
         if pending:
             with _collector_tuned():
@@ -295,6 +310,7 @@ async def arun_tasks(
         raise _io_error(run_dir.path, exc) from None
     finally:
         progress.close()
+        _measure_client(result, gateway.stats.transports, calls_before, cpu_before, wall_before)
         result.records = [latest[k] for k in keys if k in latest]
         result.metrics = compute_metrics(result.records, config.num_trials, len(keys))
         try:
@@ -304,6 +320,26 @@ async def arun_tasks(
             log(f"warning: {_io_error(run_dir.path, exc)}")
     plugins.notify("runner_run_end", config=config, results=result.records, metrics=result.metrics)
     return result
+
+
+def _measure_client(
+    result: RunResult,
+    calls: dict[str, int],
+    calls_before: dict[str, int],
+    cpu_before: float,
+    wall_before: float,
+) -> None:
+    """Record what this invocation cost the client, and say so when litellm's CPU held it back."""
+    from runner.llm.routing import litellm_cpu_note
+
+    result.cpu_seconds = time.process_time() - cpu_before
+    result.wall_seconds = time.perf_counter() - wall_before
+    result.llm_calls = {
+        t: n - calls_before.get(t, 0) for t, n in calls.items() if n > calls_before.get(t, 0)
+    }
+    note = litellm_cpu_note(result.llm_calls, result.cpu_seconds, result.wall_seconds)
+    if note:
+        result.warnings.append(note)
 
 
 @contextlib.contextmanager

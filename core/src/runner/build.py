@@ -229,6 +229,23 @@ def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:
     plugins.registry("executors").get(config.executor)
 
 
+def llm_routes(config: RunConfig) -> dict[str, dict[str, str]]:
+    """The model and the transport (``litellm`` or ``direct``) each LLM role of the run uses,
+    for ``run.json`` and ``runner show``: the choice :mod:`runner.llm.routing` makes per call."""
+    from runner.llm.gateway import get_gateway
+    from runner.llm.routing import choose_transport
+
+    requested = config.llm_transport or get_gateway().transport
+    routes: dict[str, dict[str, str]] = {}
+    for role in ("agent", "user", "judge"):
+        model = getattr(config, f"{role}_llm")
+        if model:
+            args = getattr(config, f"{role}_llm_args")
+            transport = choose_transport(model, args, args.get("transport") or requested)
+            routes[role] = {"model": model, "transport": transport}
+    return routes
+
+
 def configure_llm(config: RunConfig) -> None:
     """Point the process-wide LLM gateway at the run's cache, retries, timeout and transport.
 

@@ -175,7 +175,7 @@ def test_show_on_partial_run_and_tasks(tmp_path):
 
 def test_llm_transport_is_a_run_option_with_a_clear_error(tmp_path):
     bad = run(tmp_path, "--llm-transport", "http2")
-    assert bad.exit_code == 2 and "'http2' is not one of 'litellm', 'direct'" in bad.output
+    assert bad.exit_code == 2 and "'http2' is not one of 'auto', 'litellm', 'direct'" in bad.output
 
 
 def test_resume_command_rebuilds_the_same_config(tmp_path):

@@ -114,7 +114,7 @@ def test_hash_ignores_key_order_but_not_values() -> None:
 
 HASH_SCRIPT = """
 import json, sys
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = sys.argv[1:]
 from test_db_files_and_hash import FlightDB, TaggedDB, DATA
 db = FlightDB.model_validate({**DATA, "updated": "2024-05-01T12:00:00"})
 tagged = TaggedDB(tags={"zeta", "alpha", "mid", "beta", "gamma"}, nested={"n": frozenset({3, 1, 2})})
@@ -127,7 +127,7 @@ def test_hash_is_identical_across_processes_with_different_hash_seeds() -> None:
     hashes = set()
     for seed in ("1", "2"):
         out = subprocess.run(
-            [sys.executable, "-c", HASH_SCRIPT, folder],
+            [sys.executable, "-c", HASH_SCRIPT, folder, str(Path(__file__).parents[2])],
             capture_output=True,
             text=True,
             env=clean_env(PYTHONHASHSEED=seed),

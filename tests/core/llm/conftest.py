@@ -13,8 +13,12 @@ API_KEY = "sk-test-DO-NOT-LEAK-4f9a2c"
 
 @pytest.fixture
 def gateway() -> LLMGateway:
-    """Retries with millisecond backoff so fault tests stay fast."""
-    return LLMGateway(max_retries=5, timeout=5, backoff_base=0.001, backoff_max=0.01)
+    """Retries with millisecond backoff so fault tests stay fast. Through litellm: these tests
+    are about litellm's path (``auto`` would send the local server's calls direct);
+    ``test_llm_direct.py`` and ``test_llm_routing.py`` cover the others."""
+    return LLMGateway(
+        max_retries=5, timeout=5, backoff_base=0.001, backoff_max=0.01, transport="litellm"
+    )
 
 
 @pytest.fixture

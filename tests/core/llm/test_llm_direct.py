@@ -119,7 +119,7 @@ async def test_a_gateway_wide_transport_applies_where_a_call_names_none(
     # a call that names its transport keeps it
     await gateway.complete("openai/c", MESSAGES, **server_args, transport="litellm")
     assert sent == ["openai/a", "openai/b"] and llm_server.stats.count == 3
-    with pytest.raises(RunnerError, match="transport='http2'"):
+    with pytest.raises(RunnerError, match="transport 'http2'"):
         LLMGateway(transport="http2")
 
 
@@ -135,7 +135,7 @@ async def test_cache_and_unknown_transport(tmp_path, direct_args, server_args) -
             "openai/test", MESSAGES, **{**server_args, "api_base": server.url}
         )
         assert three.cached and server.stats.count == 1
-    with pytest.raises(RunnerError, match="transport='http2'"):
+    with pytest.raises(RunnerError, match="transport 'http2'"):
         await gateway.complete("openai/test", MESSAGES, transport="http2")
 
 

@@ -37,7 +37,7 @@ async def test_server_errors_and_malformed_bodies_are_retried(llm_server, gatewa
 
 
 async def test_timeout_is_retried(llm_server, server_args):
-    gateway = LLMGateway(timeout=0.3, backoff_base=0.001, backoff_max=0.01)
+    gateway = LLMGateway(timeout=0.3, backoff_base=0.001, backoff_max=0.01, transport="litellm")
     llm_server.add(reply.timeout(10), "after the timeout")
     response = await gateway.complete(MODEL, USER, **server_args)
     assert response.content == "after the timeout"
@@ -47,7 +47,7 @@ async def test_timeout_is_retried(llm_server, server_args):
 
 
 async def test_per_call_timeout_overrides_the_gateway_default(llm_server, server_args):
-    gateway = LLMGateway(timeout=60, max_retries=0)
+    gateway = LLMGateway(timeout=60, max_retries=0, transport="litellm")
     llm_server.add(reply.timeout(10))
     with pytest.raises(LLMError) as info:
         await gateway.complete(MODEL, USER, timeout=0.2, **server_args)

@@ -43,7 +43,7 @@ def litellm_pricing_calls(litellm, monkeypatch) -> list[str]:
 
 async def test_concurrent_calls_send_one_http_request_each(llm_server, server_args):
     llm_server.default = reply.text("ok")
-    gateway = LLMGateway(max_retries=0, timeout=10)
+    gateway = LLMGateway(max_retries=0, timeout=10, transport="litellm")
     answers = await asyncio.gather(
         *(gateway.complete(PRICED, USER, **server_args) for _ in range(20))
     )
@@ -56,7 +56,9 @@ async def test_a_failed_attempt_is_one_http_request(llm_server, server_args, fau
     """No retry inside litellm or the OpenAI SDK: the gateway is the only retry layer."""
     llm_server.add(fault, "never sent")
     with pytest.raises(LLMError):
-        await LLMGateway(max_retries=0, timeout=10).complete(PRICED, USER, **server_args)
+        await LLMGateway(max_retries=0, timeout=10, transport="litellm").complete(
+            PRICED, USER, **server_args
+        )
     assert llm_server.stats.count == 1 and llm_server.pending == 1
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
-from llm_e2e_helpers import API_KEY, llm_command, oracle, run_cli
+from llm_e2e_helpers import AGENT, API_KEY, JUDGE, USER, llm_command, oracle, run_cli
 from runner.testing import FaultPlan, LLMTestServer
 
 pytestmark = pytest.mark.slow
@@ -15,7 +16,17 @@ NUM_MOCK_TASKS = 15
 
 
 def test_scripted_models_solve_every_mock_task(tmp_path, runner_exe, run_env, llm_server):
-    cmd = llm_command(runner_exe, llm_server.url, tmp_path, "solve", "--max-concurrency", "8")
+    """Through litellm (``auto`` would send these local calls direct: the next tests)."""
+    cmd = llm_command(
+        runner_exe,
+        llm_server.url,
+        tmp_path,
+        "solve",
+        "--max-concurrency",
+        "8",
+        "--llm-transport",
+        "litellm",
+    )
     run = run_cli(cmd, run_env, tmp_path, "solve")
     assert run.returncode == 0, run.stderr
     results = run.results()
@@ -52,6 +63,42 @@ def test_a_run_on_the_direct_transport_never_imports_litellm(
     assert [r["reward_info"]["reward"] for r in results] == [1.0] * 5
     assert all(r["agent_cost"] > 0 and r["user_cost"] > 0 for r in results)  # priced all the same
     assert API_KEY not in run.files_text() + run.stdout + run.stderr
+
+
+def test_by_default_a_local_endpoint_is_called_direct_and_the_choice_is_recorded(
+    tmp_path, runner_exe, run_env, llm_server
+):
+    """No transport option: ``auto`` sends ``openai/`` calls with a local ``api_base`` direct
+    (litellm is never imported), ``run.json`` records the choice per role and ``runner show``
+    prints it."""
+    cmd = llm_command(runner_exe, llm_server.url, tmp_path, "auto")
+    cmd[1:1] = ["-p", "llm_e2e_probe"]
+    cmd += ["--num-tasks", "3", "--max-concurrency", "3"]
+    run = run_cli(cmd, run_env, tmp_path, "auto")
+    assert run.returncode == 0, run.stderr
+    assert "litellm imported: False" in run.stderr
+    assert [r["reward_info"]["reward"] for r in run.results()] == [1.0] * 3
+    stored = json.loads((run.run_dir / "run.json").read_text())
+    assert stored["llm_transports"] == {
+        "agent": {"model": AGENT, "transport": "direct"},
+        "user": {"model": USER, "transport": "direct"},
+        "judge": {"model": JUDGE, "transport": "direct"},
+    }
+    assert run.summary()["client"]["llm_calls"]["direct"] > 0
+    show = subprocess.run(
+        [runner_exe, "show", str(run.run_dir)], env=run_env, capture_output=True, text=True
+    )
+    assert f"agent {AGENT} via direct · user {USER} via direct" in show.stdout, show.stdout
+    forced = run_cli(
+        [*cmd[:-2], "--max-concurrency", "3", "--run-name", "forced", "--llm-transport", "litellm"],
+        run_env,
+        tmp_path,
+        "forced",
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert "litellm imported: True" in forced.stderr
+    routes = json.loads((forced.run_dir / "run.json").read_text())["llm_transports"]
+    assert {r["transport"] for r in routes.values()} == {"litellm"}
 
 
 def test_a_failing_agent_scores_zero_with_evidence(tmp_path, runner_exe, run_env, llm_server):

@@ -304,9 +304,10 @@ def _options(f: Any) -> Any:
         ),
         click.option(
             "--llm-transport",
-            type=click.Choice(["litellm", "direct"]),
-            help="How LLM calls are sent: through litellm (any provider) [default], or direct "
-            "(an OpenAI-compatible endpoint, ~20x less CPU per call; see docs/llm.md).",
+            type=click.Choice(["auto", "litellm", "direct"]),
+            help="How LLM calls are sent: auto [default] sends hosted_vllm/... models and "
+            "openai/... models with a non-OpenAI api_base straight to the endpoint and everything "
+            "else through litellm; litellm or direct force one (see docs/llm.md).",
         ),
         click.option("--output-dir", help="Folder of run directories [default: runs]."),
         click.option(
@@ -372,6 +373,8 @@ def run(as_json: bool, **params: Any) -> None:
         print_metrics(result.metrics, title=f"Run {config.run_name}")
         click.echo(f"Results: {run_dir / 'results.jsonl'}")
         click.echo(f"Summary: {run_dir / 'summary.json'}  (see also: runner show {run_dir})")
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     if not result.complete:
         click.echo(
             f"{result.metrics.infrastructure_errors} simulation(s) ended with infrastructure "

@@ -53,6 +53,7 @@ def describe_run(path: Path) -> dict[str, Any]:
         "command_line": run.get("command_line"),
         "config": run["config"],
         "plugins": run.get("plugins"),
+        "llm_transports": run.get("llm_transports") or {},
         "torn_bytes": scan.torn_bytes,
         "bad_lines": scan.bad_lines,
         "metrics": metrics.to_json(),
@@ -88,6 +89,14 @@ def show(run_dir: Path, as_json: bool) -> None:
         f"{' (' + config.user_llm + ')' if config.user_llm else ''} · "
         f"{config.num_trials} trial(s)"
     )
+    if info["llm_transports"]:
+        click.echo(
+            "  LLM calls: "
+            + " · ".join(
+                f"{role} {route['model']} via {route['transport']}"
+                for role, route in info["llm_transports"].items()
+            )
+        )
     click.echo(
         f"  status: {info['status']}, {info['done']} of {info['num_units']} simulations done"
     )

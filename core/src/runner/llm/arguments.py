@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from runner.llm.routing import choose_transport
+
 # Arguments the gateway sets itself: its own retry layer, and streaming (``stream()`` decides).
 OWN_ARGS = ("num_retries", "max_retries", "stream")
-TRANSPORTS = ("litellm", "direct")
 
 
 def request_args(
@@ -34,21 +35,10 @@ def request_args(
     return args
 
 
-def pop_transport(args: dict[str, Any], default: str = "litellm") -> str:
-    """Remove and return the ``transport`` argument (``default`` when the call names none)."""
-    return check_transport(args.pop("transport", None) or default)
-
-
-def check_transport(transport: str) -> str:
-    """``transport`` if it names one (``litellm`` or ``direct``); else a ConfigError."""
-    if transport not in TRANSPORTS:
-        from runner.errors import ConfigError
-
-        raise ConfigError(
-            f"LLM argument transport={transport!r}: use 'litellm' (the default) or 'direct' "
-            "(an OpenAI-compatible endpoint, without litellm)."
-        )
-    return transport
+def pop_transport(model: str, args: dict[str, Any], default: str = "auto") -> str:
+    """Remove the ``transport`` argument and return the client that sends this call
+    (``litellm`` or ``direct``; ``auto`` is decided by :func:`runner.llm.routing.choose_transport`)."""
+    return choose_transport(model, args, args.pop("transport", None) or default)
 
 
 def secrets_of(args: dict[str, Any]) -> tuple[str, ...]:

@@ -17,7 +17,8 @@ The request body is the OpenAI one: ``model`` (a leading ``openai/``, ``hosted_v
 ``custom_openai/`` provider prefix is removed), ``messages``, and every other argument as is,
 except the connection ones (``api_base``, ``api_key``, ``extra_headers`` ...); ``extra_body`` is
 merged into the body. ``api_base`` defaults to ``OPENAI_BASE_URL`` / ``OPENAI_API_BASE`` or
-OpenAI's, ``api_key`` to ``OPENAI_API_KEY``.
+OpenAI's, ``api_key`` to ``OPENAI_API_KEY`` (for ``hosted_vllm/`` names, as with litellm,
+``HOSTED_VLLM_API_BASE`` and ``HOSTED_VLLM_API_KEY``).
 
 Costs use litellm's per-token prices without importing litellm (its import takes seconds and
 more than 100 MB, and would block the event loop on a run's first answer):
@@ -62,6 +63,11 @@ CONNECTION_ARGS = frozenset(
         "custom_llm_provider",
     }
 )
+#: Where litellm looks for a base URL and a key when the call names none, per provider prefix.
+_ENV_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
+    "openai": (("OPENAI_BASE_URL", "OPENAI_API_BASE"), "OPENAI_API_KEY"),
+    "hosted_vllm": (("HOSTED_VLLM_API_BASE",), "HOSTED_VLLM_API_KEY"),
+}
 _clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _keepers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _prices: dict[str, Prices] = {}
@@ -200,10 +206,11 @@ def _request(
     model: str, messages: list[dict[str, Any]], args: dict[str, Any]
 ) -> tuple[str, dict[str, str], bytes]:
     """The URL, headers and JSON body of one call."""
-    base = args.get("api_base") or args.get("base_url") or _env_base()
+    env = _ENV_NAMES["hosted_vllm" if model.startswith("hosted_vllm/") else "openai"]
+    base = args.get("api_base") or args.get("base_url") or _env_base(env[0])
     url = str(base).rstrip("/") + "/chat/completions"
     headers = {"Content-Type": "application/json"}
-    key = args.get("api_key") or os.environ.get("OPENAI_API_KEY")
+    key = args.get("api_key") or os.environ.get(env[1])
     if key:
         headers["Authorization"] = f"Bearer {key}"
     for name in ("headers", "extra_headers"):
@@ -313,10 +320,8 @@ def _model_name(model: str) -> str:
     return model
 
 
-def _env_base() -> str:
-    return (
-        os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_BASE") or DEFAULT_API_BASE
-    )
+def _env_base(names: tuple[str, ...]) -> str:
+    return next((os.environ[n] for n in names if os.environ.get(n)), DEFAULT_API_BASE)
 
 
 def _status_error(status: int, raw: bytes, headers: Any) -> APIStatusError:

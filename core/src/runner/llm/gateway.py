@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runner.llm import provider
-from runner.llm.arguments import check_transport, pop_transport, request_args, secrets_of
+from runner.llm.arguments import pop_transport, request_args, secrets_of
 from runner.llm.cache import ResponseCache, cache_key
 from runner.llm.errors import EmptyResponseError, Failure, classify, final_error
 from runner.llm.response import LLMResponse, StreamEvent, Usage, build_response
 from runner.llm.retries import with_retries
+from runner.llm.routing import check_transport
 from runner.llm.streaming import StreamAssembler, close_stream, next_chunk, replay
 
 
@@ -40,6 +41,8 @@ class GatewayStats:
     cost: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    #: Calls sent (not served from the cache) by each transport: ``{"litellm": 3, "direct": 9}``.
+    transports: dict[str, int] = field(default_factory=dict)
 
 
 class LLMGateway:
@@ -50,8 +53,10 @@ class LLMGateway:
     ``cache_dir``: record responses there and replay them on identical calls.
     ``backoff_base``/``backoff_max``: the exponential backoff's first step and cap, in seconds;
     a ``Retry-After`` from the provider is honoured instead when present.
-    ``transport``: how calls that name no ``transport`` are sent: ``litellm``, or ``direct``
-    (straight to an OpenAI-compatible endpoint, :mod:`runner.llm.direct`).
+    ``transport``: how calls that name no ``transport`` are sent: ``auto`` (direct for an
+    OpenAI-compatible endpoint the user runs, litellm for providers; :mod:`runner.llm.routing`),
+    ``litellm``, or ``direct`` (straight to an OpenAI-compatible endpoint,
+    :mod:`runner.llm.direct`).
     """
 
     def __init__(
@@ -62,7 +67,7 @@ class LLMGateway:
         cache_dir: str | Path | None = None,
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
-        transport: str = "litellm",
+        transport: str = "auto",
     ) -> None:
         self.max_retries = max_retries
         self.timeout = timeout
@@ -88,14 +93,15 @@ class LLMGateway:
         """One chat completion. ``llm_args`` go to litellm unchanged (``temperature``,
         ``api_base``, ``api_key``, ``seed``, ``reasoning_effort``, ...), except
         ``num_retries``/``max_retries`` (the gateway is the retry layer) and ``stream`` (use
-        :meth:`stream`), which are ignored. ``transport="direct"`` sends the request to an
-        OpenAI-compatible endpoint without litellm (see :mod:`runner.llm.direct`)."""
+        :meth:`stream`), which are ignored. ``transport`` overrides the gateway's choice of
+        client for this call (``auto``, ``litellm`` or ``direct``; :mod:`runner.llm.routing`)."""
         args = request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
-        transport = pop_transport(args, self.transport)
+        transport = pop_transport(model, args, self.transport)
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
             return hit
+        self._count(transport)
         secrets = secrets_of(args)
         call_timeout = self.timeout if timeout is None else timeout
         if transport == "direct":
@@ -194,13 +200,14 @@ class LLMGateway:
         bounds the wait for each chunk.
         """
         args = request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
-        transport = pop_transport(args, self.transport)
+        transport = pop_transport(model, args, self.transport)
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
             for event in replay(hit):
                 yield event
             return
+        self._count(transport)
         secrets = secrets_of(args)
         call_timeout = self.timeout if timeout is None else timeout
         if transport == "litellm":  # its import takes seconds: not inside an attempt's timeout
@@ -267,6 +274,10 @@ class LLMGateway:
         self, model: str, messages: list[dict[str, Any]], args: dict[str, Any]
     ) -> str | None:
         return cache_key(model, messages, args) if self.cache is not None else None
+
+    def _count(self, transport: str) -> None:
+        transports = self.stats.transports
+        transports[transport] = transports.get(transport, 0) + 1
 
     def _account(self, response: LLMResponse) -> None:
         self.stats.cost += response.cost

@@ -74,8 +74,9 @@ class RunConfig(BaseModel):
     llm_max_retries: int | None = Field(default=None, ge=0)
     #: Timeout of one LLM call in seconds [default: 600].
     llm_timeout: float | None = Field(default=None, gt=0)
-    #: How LLM calls that name no ``transport`` are sent: ``litellm`` [default] or ``direct``.
-    llm_transport: Literal["litellm", "direct"] | None = None
+    #: How LLM calls that name no ``transport`` are sent: ``auto`` [default: direct for an
+    #: OpenAI-compatible endpoint the user runs, litellm for providers], ``litellm`` or ``direct``.
+    llm_transport: Literal["auto", "litellm", "direct"] | None = None
     output_dir: str = "runs"
     run_name: str | None = None
     progress: bool = True
