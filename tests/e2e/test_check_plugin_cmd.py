@@ -247,7 +247,9 @@ def run_cli(
     env.pop("RUNNER_PLUGINS", None)
     env.pop("RUNNER_DISABLE_PLUGINS", None)
     env.pop("RUNNER_LOAD_PLUGINS", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
+    # this module is the plugin; it imports repo_paths from tests/
+    paths = [str(HERE), str(ROOT / "tests"), env.get("PYTHONPATH")]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
     head = ["-p", MODULE] if plugin else []
     return subprocess.run(
         [str(exe), *head, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout

@@ -31,7 +31,6 @@ from runner.checkpoint import RunDirectory, config_diff
 from runner.errors import ConfigError, RunnerError
 from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
 from runner.executor import WorkUnit, run_unit, unit_keys
-from runner.llm.gateway import get_gateway
 from runner.models.config import RESUME_IGNORED, RunConfig
 from runner.progress import Progress, make_progress
 from runner.results_jsonl import ScanResult
@@ -248,7 +247,7 @@ async def arun_tasks(
     if not tasks:
         raise ConfigError("No tasks to run: the task selection is empty.")
     build.check_names(config, plugins)
-    build.configure_llm(config)
+    gateway = build.run_gateway(config)
     keys = unit_keys(config, tasks)
     task_by_id = {task.id: task for task in tasks}
     if len(task_by_id) != len(tasks):
@@ -296,7 +295,6 @@ async def arun_tasks(
         progress.advance(record)
         plugins.notify("runner_simulation_end", config=config, result=run)
 
-    gateway = get_gateway()
     calls_before = dict(gateway.stats.transports)
     cpu_before, wall_before = time.process_time(), time.perf_counter()
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner.errors import ConfigError
@@ -22,6 +23,7 @@ from runner.errors import ConfigError
 if TYPE_CHECKING:
     from runner.environment.domain import Domain
     from runner.environment.environment import Environment
+    from runner.llm.gateway import LLMGateway
     from runner.models.config import RunConfig
     from runner.models.context import BuildContext
     from runner.models.task import Task
@@ -109,6 +111,7 @@ def _context(
     llm_args: dict[str, Any],
     options: dict[str, Any],
     user_side: bool,
+    gateway: LLMGateway,
 ) -> BuildContext:
     from runner.models.context import BuildContext
 
@@ -124,6 +127,7 @@ def _context(
         llm_args=dict(llm_args),
         seed=seed,
         options=dict(options),
+        gateway=gateway,
     )
 
 
@@ -155,6 +159,7 @@ def _build_participant(
         llm_args=getattr(config, f"{side}_llm_args"),
         options=getattr(config, f"{side}_options"),
         user_side=side == "user",
+        gateway=run_gateway(config),
     )
     return _call_factory(side, name, factory, ctx)
 
@@ -216,7 +221,7 @@ def build_judge(config: RunConfig, task: Task | None = None, plugins: Plugins | 
         return None
     from runner.evaluation.judge import make_judge
 
-    return make_judge(config.judge_llm, dict(config.judge_llm_args))
+    return make_judge(config.judge_llm, dict(config.judge_llm_args), gateway=run_gateway(config))
 
 
 def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:
@@ -232,10 +237,9 @@ def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:
 def llm_routes(config: RunConfig) -> dict[str, dict[str, str]]:
     """The model and the transport (``litellm`` or ``direct``) each LLM role of the run uses,
     for ``run.json`` and ``runner show``: the choice :mod:`runner.llm.routing` makes per call."""
-    from runner.llm.gateway import get_gateway
     from runner.llm.routing import choose_transport
 
-    requested = config.llm_transport or get_gateway().transport
+    requested = run_gateway(config).transport
     routes: dict[str, dict[str, str]] = {}
     for role in ("agent", "user", "judge"):
         model = getattr(config, f"{role}_llm")
@@ -246,32 +250,43 @@ def llm_routes(config: RunConfig) -> dict[str, dict[str, str]]:
     return routes
 
 
-def configure_llm(config: RunConfig) -> None:
-    """Point the process-wide LLM gateway at the run's cache, retries, timeout and transport.
+#: Gateways of runs that set LLM options, by those options (see :func:`run_gateway`).
+_gateways: dict[tuple[Any, ...], LLMGateway] = {}
 
-    Nothing changes when the run sets none of them, so a gateway configured from Python (or by
-    a ``-p`` plugin) is left alone. Importing the gateway does not import litellm.
-    """
+
+def run_gateway(config: RunConfig) -> LLMGateway:
+    """The LLM gateway of a run: the process-wide one when the run sets no ``--llm-*`` option
+    (so a gateway configured from Python applies), else one with those options on top of the
+    process-wide one's settings. Nothing global changes: two runs with different settings in one
+    process (an experiment, a notebook) never see each other's; runs with the same settings
+    share one gateway, its connections and its cache."""
+    from runner.llm.gateway import get_gateway
+
     options: dict[str, Any] = {}
     if config.llm_cache_dir is not None:
-        from pathlib import Path
-
-        folder = Path(config.llm_cache_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"--llm-cache-dir {folder}: the cache folder cannot be created "
-                f"({exc.strerror or exc}). Pass a writable folder (it is created if missing)."
-            ) from None
-        options["cache_dir"] = folder
+        options["cache_dir"] = _cache_folder(config.llm_cache_dir)
     if config.llm_max_retries is not None:
         options["max_retries"] = config.llm_max_retries
     if config.llm_timeout is not None:
         options["timeout"] = config.llm_timeout
     if config.llm_transport is not None:
         options["transport"] = config.llm_transport
-    if options:
-        from runner.llm.gateway import configure_gateway
+    default = get_gateway()
+    if not options:
+        return default
+    key = (id(default), *sorted(options.items(), key=lambda item: item[0]))
+    if key not in _gateways:
+        _gateways[key] = default.with_options(**options)
+    return _gateways[key]
 
-        configure_gateway(**options)
+
+def _cache_folder(path: str) -> Path:
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"--llm-cache-dir {folder}: the cache folder cannot be created "
+            f"({exc.strerror or exc}). Pass a writable folder (it is created if missing)."
+        ) from None
+    return folder

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import random
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -194,17 +193,6 @@ async def attempt_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
     return run.model_copy(update={"task_id": task.id, "trial": unit.trial, "seed": seed})
 
 
-def backoff_wait(initial: float, cap: float) -> Callable[[Any], float]:
-    """tenacity wait strategy: ``min(initial * 2**(n-1) + uniform(0, initial), cap)`` before
-    retry ``n`` (the jitter spreads out units that failed together, e.g. on a rate limit)."""
-
-    def wait(retry_state: Any) -> float:
-        n = retry_state.attempt_number
-        return min(initial * 2 ** (n - 1) + random.uniform(0, initial), cap)
-
-    return wait
-
-
 async def run_unit(
     unit: WorkUnit, plugins: Plugins, sleep: Callable[[float], Awaitable[None]] | None = None
 ) -> SimulationRun:
@@ -217,7 +205,7 @@ async def run_unit(
     result's ``attempts`` says how many attempts it took. ``sleep`` replaces ``asyncio.sleep``
     for the waits (tests record them).
     """
-    from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt
+    from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, wait_exponential_jitter
 
     config = unit.config
     attempts = 0
@@ -230,7 +218,10 @@ async def run_unit(
     retrying = AsyncRetrying(
         sleep=sleep or asyncio.sleep,
         stop=stop_after_attempt(config.max_retries + 1),
-        wait=backoff_wait(config.retry_backoff, config.retry_backoff_max),
+        # the jitter spreads out units that failed together (on a rate limit, say)
+        wait=wait_exponential_jitter(
+            initial=config.retry_backoff, max=config.retry_backoff_max, jitter=config.retry_backoff
+        ),
         retry=retry_if_result(lambda run: run.is_infrastructure_error),
         retry_error_callback=lambda state: state.outcome.result(),
         reraise=True,

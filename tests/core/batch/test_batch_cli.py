@@ -213,27 +213,24 @@ def test_an_unusable_llm_cache_dir_fails_before_anything_is_written(tmp_path):
     assert not (tmp_path / "r").exists()
 
 
-def test_llm_options_configure_the_gateway_and_do_not_block_a_resume(tmp_path):
-    import runner.llm.gateway as gateway_module
-    from runner.build import configure_llm
+def test_llm_options_give_the_run_its_gateway_and_do_not_block_a_resume(tmp_path):
+    from runner.build import run_gateway
+    from runner.llm import get_gateway
     from runner.models.config import RunConfig
 
-    before = gateway_module._default
-    try:
-        configure_llm(RunConfig(domain="mock"))  # nothing set: the gateway is left alone
-        assert gateway_module._default is before
-        config = RunConfig(
-            domain="mock",
-            llm_cache_dir=str(tmp_path / "c"),
-            llm_max_retries=2,
-            llm_timeout=7,
-            llm_transport="direct",
-        )
-        configure_llm(config)
-        gateway = gateway_module.get_gateway()
-        assert (gateway.max_retries, gateway.timeout, gateway.transport) == (2, 7, "direct")
-        assert gateway.cache is not None and gateway.cache.directory == tmp_path / "c"
-        assert (tmp_path / "c").is_dir()
-        assert config.comparable() == RunConfig(domain="mock").comparable()
-    finally:
-        gateway_module._default = before
+    default = get_gateway()
+    assert run_gateway(RunConfig(domain="mock")) is default  # nothing set: the default serves
+    config = RunConfig(
+        domain="mock",
+        llm_cache_dir=str(tmp_path / "c"),
+        llm_max_retries=2,
+        llm_timeout=7,
+        llm_transport="direct",
+    )
+    gateway = run_gateway(config)
+    assert (gateway.max_retries, gateway.timeout, gateway.transport) == (2, 7, "direct")
+    assert gateway.cache is not None and gateway.cache.directory == tmp_path / "c"
+    assert (tmp_path / "c").is_dir()
+    assert run_gateway(config.model_copy()) is gateway  # the same settings share one
+    assert get_gateway() is default and default.transport == "auto"  # nothing global changed
+    assert config.comparable() == RunConfig(domain="mock").comparable()

@@ -70,9 +70,10 @@ def unevaluated_checks(assertions: list[str]) -> list[NLAssertionCheck]:
     ]
 
 
-def make_judge(model: str, llm_args: dict[str, Any] | None = None) -> NLJudge:
-    """The LLM judge for ``--judge-llm MODEL`` (imported here: it lives with the LLM gateway,
-    above evaluation, and loads nothing heavy until it first calls a model)."""
+def make_judge(model: str, llm_args: dict[str, Any] | None = None, gateway: Any = None) -> NLJudge:
+    """The LLM judge for ``--judge-llm MODEL``, calling ``gateway`` (default: the process-wide
+    one). Imported here: it lives with the LLM gateway, above evaluation, and loads nothing heavy
+    until it first calls a model."""
     from runner.llm.judge import LLMJudge
 
-    return LLMJudge(model, dict(llm_args or {}))
+    return LLMJudge(model, dict(llm_args or {}), gateway=gateway)

@@ -1,15 +1,18 @@
 """The LLM gateway: every LLM call in runner goes through :class:`LLMGateway`.
 
-It wraps ``litellm.acompletion`` with exactly one retry layer (litellm's and the OpenAI SDK's
-own retries are switched off): exponential backoff with full jitter on rate limits (honouring
-``Retry-After``), 5xx, timeouts and connection errors, via ``tenacity``
-(:mod:`runner.llm.retries`). Each call has a timeout, reports usage and cost, and can be served
+It sends each call through a transport (:mod:`runner.llm.transports`: litellm, or straight to
+an OpenAI-compatible endpoint; :mod:`runner.llm.routing` chooses) with exactly one retry layer
+(litellm's and the OpenAI SDK's own retries are switched off): exponential backoff with full
+jitter on rate limits (honouring ``Retry-After``), 5xx, timeouts and connection errors, via
+``tenacity`` (:mod:`runner.llm.retries`). Each call has a timeout, reports usage and cost, and can be served
 from an on-disk cache. Failures come out as
 :class:`~runner.llm.errors.LLMError` (retryable kind, exhausted),
 :class:`~runner.llm.errors.LLMRequestError` (refused) or
 :class:`~runner.errors.ContextWindowExceededError`, with API keys scrubbed from every message.
 
-``get_gateway()`` is the process-wide default; ``configure_gateway(...)`` replaces it.
+``get_gateway()`` is the process-wide default; ``configure_gateway(...)`` replaces it. A run
+never changes it: it gets its own gateway (``runner.build.run_gateway``) when it sets LLM
+options, handed to its participants as ``BuildContext.gateway``.
 """
 
 from __future__ import annotations
@@ -20,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runner.llm import provider
 from runner.llm.arguments import pop_transport, request_args, secrets_of
 from runner.llm.cache import ResponseCache, cache_key
-from runner.llm.errors import EmptyResponseError, Failure, classify, final_error
+from runner.llm.errors import Failure, classify, final_error
 from runner.llm.response import LLMResponse, StreamEvent, Usage, build_response
 from runner.llm.retries import with_retries
 from runner.llm.routing import check_transport
 from runner.llm.streaming import StreamAssembler, close_stream, next_chunk, replay
+from runner.llm.transports import TRANSPORTS
 
 
 @dataclass
@@ -77,6 +80,18 @@ class LLMGateway:
         self.transport = check_transport(transport)
         self.stats = GatewayStats()
 
+    def with_options(self, **options: Any) -> LLMGateway:
+        """A new gateway with this one's settings, ``options`` changed (fresh stats)."""
+        settings: dict[str, Any] = {
+            "max_retries": self.max_retries,
+            "timeout": self.timeout,
+            "cache_dir": self.cache.directory if self.cache is not None else None,
+            "backoff_base": self.backoff_base,
+            "backoff_max": self.backoff_max,
+            "transport": self.transport,
+        }
+        return LLMGateway(**{**settings, **options})
+
     # ------------------------------------------------------------------ public API
     async def complete(
         self,
@@ -96,89 +111,35 @@ class LLMGateway:
         :meth:`stream`), which are ignored. ``transport`` overrides the gateway's choice of
         client for this call (``auto``, ``litellm`` or ``direct``; :mod:`runner.llm.routing`)."""
         args = request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
-        transport = pop_transport(model, args, self.transport)
+        transport = TRANSPORTS[pop_transport(model, args, self.transport)]
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
             return hit
-        self._count(transport)
+        self._count(transport.name)
         secrets = secrets_of(args)
         call_timeout = self.timeout if timeout is None else timeout
-        if transport == "direct":
-            return await self._complete_direct(model, messages, args, key, secrets, call_timeout)
-        provider.load_litellm()  # its import takes seconds: not inside the first attempt's timeout
+        transport.prepare()
         started = time.perf_counter()
 
-        async def attempt() -> Any:
-            raw = await provider.acompletion(
-                model=model,
-                messages=messages,
-                timeout=call_timeout,
-                num_retries=0,
-                max_retries=0,
-                **args,
-            )
-            if not getattr(raw, "choices", None):
-                raise EmptyResponseError("the provider answered without any choice")
-            return raw
+        async def attempt() -> dict[str, Any]:
+            return await transport.complete(model, messages, args, call_timeout)
 
-        raw, attempts = await with_retries(attempt, self, model, secrets, call_timeout)
-        parts = provider.response_parts(raw)
-        cost = _price("litellm", model, parts["usage"], parts["reported_cost"])
-        return self._finish(model, parts, cost, started, attempts, key, secrets)
-
-    def _finish(
-        self,
-        model: str,
-        parts: dict[str, Any],
-        cost: float,
-        started: float,
-        attempts: int,
-        key: str | None,
-        secrets: tuple[str, ...],
-    ) -> LLMResponse:
-        """The response of one completed call, counted in the stats and stored in the cache."""
+        parts, attempts = await with_retries(attempt, self, model, secrets, call_timeout)
         response = build_response(
             content=parts["content"],
             tool_calls=parts["tool_calls"],
             reasoning_content=parts["reasoning_content"],
             thinking_blocks=parts["thinking_blocks"],
             usage=parts["usage"],
-            cost=cost,
+            cost=transport.price(model, parts["usage"], parts.get("reported_cost")),
             model=parts["model"] or model,
             finish_reason=parts["finish_reason"],
             latency=time.perf_counter() - started,
             attempts=attempts,
         )
-        self._account(response)
-        if key is not None:
-            self.cache.put(key, response, secrets)  # type: ignore[union-attr]
+        self._account(response, key, secrets)
         return response
-
-    async def _complete_direct(
-        self,
-        model: str,
-        messages: list[dict[str, Any]],
-        args: dict[str, Any],
-        key: str | None,
-        secrets: tuple[str, ...],
-        call_timeout: float | None,
-    ) -> LLMResponse:
-        """:meth:`complete` over the direct transport (same retries, cost, cache)."""
-        from runner.llm import direct
-
-        started = time.perf_counter()
-
-        async def attempt() -> Any:
-            answer = await direct.acompletion(model, messages, timeout=call_timeout, **args)
-            if not answer.get("choices"):
-                raise EmptyResponseError("the provider answered without any choice")
-            return answer
-
-        answer, attempts = await with_retries(attempt, self, model, secrets, call_timeout)
-        parts = direct.response_parts(answer)
-        cost = _price("direct", model, parts["usage"])
-        return self._finish(model, parts, cost, started, attempts, key, secrets)
 
     async def stream(
         self,
@@ -200,38 +161,24 @@ class LLMGateway:
         bounds the wait for each chunk.
         """
         args = request_args(tools, tool_choice, parallel_tool_calls, response_format, llm_args)
-        transport = pop_transport(model, args, self.transport)
+        transport = TRANSPORTS[pop_transport(model, args, self.transport)]
         key = self._cached_key(model, messages, args)
         if key is not None and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
             self.stats.cache_hits += 1
             for event in replay(hit):
                 yield event
             return
-        self._count(transport)
+        self._count(transport.name)
         secrets = secrets_of(args)
         call_timeout = self.timeout if timeout is None else timeout
-        if transport == "litellm":  # its import takes seconds: not inside an attempt's timeout
-            provider.load_litellm()
+        transport.prepare()
         started = time.perf_counter()
         assembler = StreamAssembler()
         options = {**(args.get("stream_options") or {}), "include_usage": True}
         stream_args = {**args, "stream_options": options}
 
         async def attempt() -> tuple[Any, Any]:
-            if transport == "direct":
-                from runner.llm import direct
-
-                stream: Any = direct.astream(model, messages, **stream_args)
-            else:
-                stream = await provider.acompletion(
-                    model=model,
-                    messages=messages,
-                    timeout=call_timeout,
-                    stream=True,
-                    num_retries=0,
-                    max_retries=0,
-                    **stream_args,
-                )
+            stream = await transport.open_stream(model, messages, stream_args, call_timeout)
             iterator = stream.__aiter__()
             try:  # errors up to the first chunk are still retryable
                 first = await next_chunk(iterator, call_timeout)
@@ -260,13 +207,11 @@ class LLMGateway:
         usage = assembler.usage or Usage()
         response = assembler.response(
             model=model,
-            cost=_price(transport, model, usage, assembler.reported_cost),
+            cost=transport.price(model, usage, assembler.reported_cost),
             latency=time.perf_counter() - started,
             attempts=attempts,
         )
-        self._account(response)
-        if key is not None:
-            self.cache.put(key, response, secrets)  # type: ignore[union-attr]
+        self._account(response, key, secrets)
         yield StreamEvent("response", response=response)
 
     # ------------------------------------------------------------------ internals
@@ -279,20 +224,13 @@ class LLMGateway:
         transports = self.stats.transports
         transports[transport] = transports.get(transport, 0) + 1
 
-    def _account(self, response: LLMResponse) -> None:
+    def _account(self, response: LLMResponse, key: str | None, secrets: tuple[str, ...]) -> None:
+        """Count a completed call in the stats and store it in the cache."""
         self.stats.cost += response.cost
         self.stats.prompt_tokens += response.usage.prompt_tokens
         self.stats.completion_tokens += response.usage.completion_tokens
-
-
-def _price(transport: str, model: str, usage: Usage, reported_cost: Any = None) -> float:
-    """USD for one call: the provider's own figure or litellm's prices on litellm's path; on the
-    direct path the same prices, found without importing litellm."""
-    if transport == "direct":
-        from runner.llm import direct
-
-        return direct.compute_cost(model, usage)
-    return provider.compute_cost(model, usage, reported_cost)
+        if key is not None:
+            self.cache.put(key, response, secrets)  # type: ignore[union-attr]
 
 
 _default: LLMGateway | None = None

@@ -1,10 +1,10 @@
 """The gateway's retry layer: the only one between runner and a provider.
 
 litellm's and the OpenAI SDK's own retries are switched off, so every failure is retried here
-or nowhere: exponential backoff with full jitter on rate limits (honouring ``Retry-After``),
-5xx, timeouts and connection errors, via ``tenacity``. Each attempt's failure is classified
-(and scrubbed of API keys) at once, so the provider's exception, whose request headers hold the
-key, is never chained to what the caller sees.
+or nowhere: rate limits (honouring ``Retry-After``), 5xx, timeouts and connection errors are
+retried by ``tenacity`` with its full-jitter exponential wait (:func:`backoff`). Each attempt's
+failure is classified (and scrubbed of API keys) at once, so the provider's exception, whose
+request headers hold the key, is never chained to what the caller sees.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from runner.llm.errors import Failure, RetryableFailure, classify, final_error
 
 if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
     from runner.llm.gateway import GatewayStats
 
 logger = logging.getLogger("runner.llm")
@@ -33,6 +35,31 @@ class RetrySettings(Protocol):
     stats: GatewayStats  # counts calls, retries and failures
 
 
+class wait_retry_after:
+    """A tenacity wait: the provider's ``Retry-After`` (plus up to 10% jitter) when it sent
+    one; else ``fallback``, another tenacity wait."""
+
+    def __init__(self, fallback: Callable[[RetryCallState], float]) -> None:
+        self.fallback = fallback
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        if isinstance(exc, RetryableFailure) and exc.failure.retry_after is not None:
+            return exc.failure.retry_after * (1.0 + 0.1 * random.random())
+        return float(self.fallback(retry_state))
+
+
+def backoff(settings: RetrySettings) -> wait_retry_after:
+    """Full-jitter exponential backoff from ``backoff_base`` up to ``backoff_max``, or the
+    provider's ``Retry-After``."""
+    from tenacity import wait_random_exponential
+
+    return wait_retry_after(
+        wait_random_exponential(multiplier=settings.backoff_base, max=settings.backoff_max)
+    )
+
+
 async def with_retries(
     attempt: Callable[[], Awaitable[T]],
     settings: RetrySettings,
@@ -41,42 +68,34 @@ async def with_retries(
     call_timeout: float | None,
 ) -> tuple[T, int]:
     """Run ``attempt`` until it succeeds, fails for good, or retries run out; return its result
-    and the number of attempts it took.
+    and the number of attempts it took."""
+    from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
-    The first attempt runs without tenacity (most calls succeed at once, and setting up a
-    retry loop costs more CPU than the rest of the gateway); its failure, if retryable,
-    becomes attempt 1 of the tenacity loop, so waits and logs are uniform.
-    """
     settings.stats.calls += 1
-    result, failure = await attempt_once(attempt, call_timeout, secrets)
-    if failure is None:
-        return result, 1  # type: ignore[return-value]
-    number = 1
-    if failure.kind == "retry" and settings.max_retries > 0:
-        from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(settings.max_retries + 1),
-            wait=lambda state: retry_wait(state, settings),
-            retry=retry_if_exception_type(RetryableFailure),
-            before_sleep=lambda state: log_retry(state, model, settings),
-            reraise=True,
-        )
-        try:
-            async for state in retrying:
-                number = state.retry_state.attempt_number
-                with state:
-                    if number > 1:
-                        result, failure = await attempt_once(attempt, call_timeout, secrets)
-                        if failure is None:
-                            return result, number  # type: ignore[return-value]
-                    # Raised outside any ``except`` block on purpose: the provider's
-                    # exception (its request headers hold the API key) is not chained.
-                    if failure.kind == "retry":
-                        raise RetryableFailure(failure)
-                    break
-        except RetryableFailure:
-            pass
+    failure: Failure | None = None
+    number = 0
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(settings.max_retries + 1),
+        wait=backoff(settings),
+        retry=retry_if_exception_type(RetryableFailure),
+        before_sleep=lambda state: log_retry(state, model, settings),
+        reraise=True,
+    )
+    try:
+        async for state in retrying:
+            number = state.retry_state.attempt_number
+            with state:
+                result, failure = await attempt_once(attempt, call_timeout, secrets)
+                if failure is None:
+                    return result, number  # type: ignore[return-value]
+                # Raised outside any ``except`` block on purpose: the provider's exception
+                # (its request headers hold the API key) is not chained.
+                if failure.kind == "retry":
+                    raise RetryableFailure(failure)
+                break
+    except RetryableFailure:
+        pass
+    assert failure is not None
     settings.stats.failures += 1
     raise final_error(failure, model, number)
 
@@ -93,17 +112,6 @@ async def attempt_once(
             return await attempt(), None
     except Exception as exc:
         return None, classify(exc, secrets)
-
-
-def retry_wait(state: Any, settings: RetrySettings) -> float:
-    """Seconds before the next attempt: ``Retry-After`` (plus up to 10% jitter) when the
-    provider sent one, else full-jitter exponential backoff."""
-    exc = state.outcome.exception() if state.outcome is not None else None
-    retry_after = exc.failure.retry_after if isinstance(exc, RetryableFailure) else None
-    if retry_after is not None:
-        return retry_after * (1.0 + 0.1 * random.random())
-    ceiling = min(settings.backoff_max, settings.backoff_base * 2 ** (state.attempt_number - 1))
-    return random.uniform(0, ceiling)
 
 
 def log_retry(state: Any, model: str, settings: RetrySettings) -> None:

@@ -29,8 +29,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-#: The values of ``--llm-transport`` and of a call's ``transport`` argument.
-TRANSPORTS = ("auto", "litellm", "direct")
+from runner.llm.transports import TRANSPORTS as _TRANSPORTS
+
+#: The values of ``--llm-transport`` and of a call's ``transport`` argument: ``auto`` and the
+#: names of :data:`runner.llm.transports.TRANSPORTS`.
+TRANSPORTS = ("auto", *_TRANSPORTS)
 #: Arguments that only litellm interprets: a call that names one stays on litellm.
 LITELLM_ONLY_ARGS = frozenset(
     {

@@ -29,3 +29,7 @@ class BuildContext(BaseModel):
     llm_args: dict[str, Any] = Field(default_factory=dict)
     seed: int | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    #: The run's :class:`runner.LLMGateway`: call models through it (not ``get_gateway()``), so
+    #: the run's ``--llm-*`` settings apply and two runs in one process stay apart. ``None``
+    #: outside a run (a participant then falls back to the process-wide gateway).
+    gateway: Any = None

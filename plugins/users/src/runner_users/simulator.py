@@ -154,4 +154,5 @@ def build_user_simulator(ctx: Any) -> UserSimulator:
         system_prompt=render_prompt(tmpl, ctx.task, domain, bool(ctx.tools)),
         tools=ctx.tools,
         llm_args=ctx.llm_args,
+        gateway=ctx.gateway,
     )

@@ -286,7 +286,11 @@ def build_llm_agent(ctx: Any) -> LLMAgent:
     """Factory of ``llm_agent`` (takes a :class:`runner.BuildContext`)."""
     _options(ctx, "llm_agent", {})
     return LLMAgent(
-        model=_model(ctx, "llm_agent"), tools=ctx.tools, policy=ctx.policy, llm_args=ctx.llm_args
+        model=_model(ctx, "llm_agent"),
+        tools=ctx.tools,
+        policy=ctx.policy,
+        llm_args=ctx.llm_args,
+        gateway=ctx.gateway,
     )
 
 
@@ -301,6 +305,7 @@ def build_llm_gt_agent(ctx: Any) -> LLMGTAgent:
         policy=ctx.policy,
         llm_args=ctx.llm_args,
         with_arguments=_flag(options["with_arguments"], "with_arguments"),
+        gateway=ctx.gateway,
     )
 
 
@@ -317,6 +322,7 @@ def build_llm_solo_agent(ctx: Any) -> LLMSoloAgent:
         policy=ctx.policy,
         ticket=ticket,
         llm_args=ctx.llm_args,
+        gateway=ctx.gateway,
     )
 
 
