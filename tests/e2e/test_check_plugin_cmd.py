@@ -357,8 +357,7 @@ MATRIX = [
     ("domain", "tau2"), MATRIX, ids=[f"{d}-{'tau2' if t else 'own'}" for d, t in MATRIX]
 )
 def test_every_shipped_domain_passes(domain: str, tau2: str | None) -> None:
-    if domain not in _registered():
-        pytest.skip(f"the {domain} plugin is not installed yet")
+    assert domain in _registered(), f"the first-party {domain} plugin is not installed"
     args = ["check-plugin", domain, "--json"]
     if tau2:
         args += ["--domain-option", f"data_dir={TAU2_DATA / tau2}"]
@@ -401,8 +400,7 @@ def test_airline_on_tau2_data_checks_what_can_be_checked() -> None:
     """τ²-bench's airline db.json is not among the fixtures: the tasks load, and every check
     that needs an environment fails with the plugin's one-paragraph explanation. With the
     plugin's own database, τ²-bench's airline tasks are checked against its tools."""
-    if "airline" not in _registered():
-        pytest.skip("the airline plugin is not installed yet")
+    assert "airline" in _registered(), "the first-party airline plugin is not installed"
     proc = run_cli(
         "check-plugin",
         "airline",

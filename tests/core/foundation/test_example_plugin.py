@@ -90,10 +90,8 @@ def available(wheel_venv: WheelVenv) -> dict[str, set[str]]:
 def test_runner_run_scores_the_example(
     wheel_venv: WheelVenv, available: dict[str, set[str]], tmp_path: Path, agent: str, user: str
 ) -> None:
-    if "run" not in available["commands"]:
-        pytest.skip("`runner run` is not available yet")
-    if agent not in available["agents"] or user not in available["users"]:
-        pytest.skip(f"{agent}/{user} are not registered yet")
+    assert "run" in available["commands"]
+    assert agent in available["agents"] and user in available["users"], available
     out = wheel_venv.runner(
         "run",
         "--domain",
