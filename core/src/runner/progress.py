@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from runner.evaluation.metrics import ResultRecord
 
@@ -167,7 +167,7 @@ class RichProgress(NullProgress):
             transient=False,
             refresh_per_second=4,
         )
-        self._task = None
+        self._task: Any = None
 
     def start(self, total: int, previous: Iterable[ResultRecord] = ()) -> None:
         super().start(total, previous)

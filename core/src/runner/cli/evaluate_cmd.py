@@ -81,9 +81,9 @@ def evaluate(
 
         judge = make_judge(judge_llm, judge_llm_args or {})
     tasks = resolve_tasks(results, dom)
-    warning = judge_warning(list(tasks.values()), judge)
-    if warning:
-        click.echo(f"warning: {warning}", err=True)
+    needs_judge = judge_warning(list(tasks.values()), judge)
+    if needs_judge:
+        click.echo(f"warning: {needs_judge}", err=True)
     scored = rescore(results, dom, judge)
     rows = [evaluation_row(item) for item in scored]
     if as_json:

@@ -24,6 +24,7 @@ def describe_run(path: Path) -> dict[str, Any]:
     config = RunConfig.model_validate(run["config"])
     scan = run_dir.scan(repair=False)
     task_ids = run.get("task_ids")
+    expected: int | None
     if task_ids is not None:
         keys = [
             (t, trial, derive_seed(config.seed, t, trial))

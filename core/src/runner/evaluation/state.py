@@ -123,7 +123,7 @@ def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> Exp
     writes: list[WriteCall] | None = []
     history = _history(task)
     if history:
-        clean = _execute_writes(env, [c for c, _ in calls_with_results(history)], writes)
+        clean = _execute_writes(env, [c for c, _ in calls_with_results(history)], writes or [])
         if not clean:
             writes = None
     calls = [

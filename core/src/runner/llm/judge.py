@@ -104,14 +104,14 @@ def verdicts(answer: str, assertions: list[str]) -> list[NLAssertionCheck]:
         by_index.setdefault(index, item)
     checks = []
     for index, assertion in enumerate(assertions, start=1):
-        item = by_index.get(index)
-        if item is None:
+        verdict = by_index.get(index)
+        if verdict is None:
             checks.append(
                 NLAssertionCheck(nl_assertion=assertion, met=None, justification=NO_VERDICT)
             )
             continue
-        met = item.get("met", item.get("metExpectation"))
-        reason = item.get("reasoning") or item.get("justification") or ""
+        met = verdict.get("met", verdict.get("metExpectation"))
+        reason = verdict.get("reasoning") or verdict.get("justification") or ""
         checks.append(
             NLAssertionCheck(
                 nl_assertion=assertion,

@@ -174,7 +174,7 @@ def _install_cost_switch() -> None:
         return original(self, *args, **kwargs)
 
     response_cost_calculator._runner_switch = True  # type: ignore[attr-defined]
-    Logging.response_cost_calculator = response_cost_calculator
+    Logging.response_cost_calculator = response_cost_calculator  # type: ignore[method-assign]
     if getattr(Logging, "_response_cost_calculator", None) is original:  # litellm's alias
         Logging._response_cost_calculator = response_cost_calculator
 

@@ -116,7 +116,7 @@ class HalfDuplexOrchestrator(BaseOrchestrator):
         message: Any,
         state: Any,
         side: str,
-        expected: type,
+        expected: type[AssistantMessage] | type[UserMessage],
     ) -> tuple[Any, Any]:
         try:
             reply, state = await call(message, state)

@@ -14,7 +14,10 @@ AGENT, USER, ENV = "agent", "user", "env"
 #: The ``requestor`` of a side's tool calls (it decides which tools run them).
 REQUESTOR = {AGENT: "assistant", USER: "user"}
 #: The message class each side must produce.
-MESSAGE_KIND: dict[str, type] = {AGENT: AssistantMessage, USER: UserMessage}
+MESSAGE_KIND: dict[str, type[AssistantMessage] | type[UserMessage]] = {
+    AGENT: AssistantMessage,
+    USER: UserMessage,
+}
 #: The termination reason when a side's ``is_stop`` says the conversation is over.
 STOP_REASON = {AGENT: TerminationReason.AGENT_STOP, USER: TerminationReason.USER_STOP}
 #: The termination reason when a side raises or returns the wrong thing.

@@ -189,7 +189,7 @@ def _own_calls(messages: list[dict[str, Any]]) -> list[tuple[str, Any]]:
                     arguments = json.loads(function.get("arguments") or "{}")
                 except ValueError:
                     arguments = None
-                calls.append((function.get("name"), arguments))
+                calls.append((str(function.get("name") or ""), arguments))
     return calls
 
 

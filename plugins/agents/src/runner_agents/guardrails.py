@@ -62,7 +62,7 @@ class InputGuardrail(Generic[TContext]):
     name: str | None = None
 
     def get_name(self) -> str:
-        return self.name or getattr(self.guardrail_function, "__name__", "input_guardrail")
+        return self.name or str(getattr(self.guardrail_function, "__name__", "input_guardrail"))
 
     async def run(
         self, ctx: RunContextWrapper[TContext], agent: Agent[Any], input: Any
@@ -78,7 +78,7 @@ class OutputGuardrail(Generic[TContext]):
     name: str | None = None
 
     def get_name(self) -> str:
-        return self.name or getattr(self.guardrail_function, "__name__", "output_guardrail")
+        return self.name or str(getattr(self.guardrail_function, "__name__", "output_guardrail"))
 
     async def run(
         self, ctx: RunContextWrapper[TContext], agent: Agent[Any], output: Any

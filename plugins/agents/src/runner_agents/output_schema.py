@@ -39,7 +39,8 @@ class AgentOutputSchema:
             ) from exc
         self.wrapped = schema.get("type") != "object"
         if self.wrapped:
-            model = create_model("FinalOutput", **{_WRAPPER_KEY: (output_type, ...)})
+            fields: dict[str, Any] = {_WRAPPER_KEY: (output_type, ...)}
+            model = create_model("FinalOutput", **fields)
             adapter = TypeAdapter(model)
             schema = adapter.json_schema()
         self._adapter = adapter

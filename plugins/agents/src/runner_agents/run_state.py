@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ class RunState:
         """The conversation the current agent sees (without its system prompt)."""
         return input_to_messages(self.input) + items_to_messages(self.items)
 
-    def add_items(self, items: list[RunItem]) -> None:
+    def add_items(self, items: Sequence[RunItem]) -> None:
         for item in items:
             self.items.append(item)
             if self.emit is not None:

@@ -110,7 +110,14 @@ class FunctionTool:
 
 
 @overload
-def function_tool(func: F) -> FunctionTool: ...
+def function_tool(
+    func: F,
+    *,
+    name_override: str | None = None,
+    description_override: str | None = None,
+    failure_error_function: ToolErrorFunction | None = default_tool_error_function,
+    timeout: float | None = None,
+) -> FunctionTool: ...
 @overload
 def function_tool(
     *,

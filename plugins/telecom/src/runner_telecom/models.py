@@ -151,7 +151,8 @@ class Customer(Record):
     line_ids: list[str] = Field(default_factory=list, description="Lines owned by the customer")
     bill_ids: list[str] = Field(default_factory=list, description="Bills of the customer")
     created_at: dt.datetime = Field(
-        DEFAULT_START_DATE, description="When the account was opened (EST)"
+        DEFAULT_START_DATE,  # type: ignore[assignment]  # a date, as τ²-bench's default
+        description="When the account was opened (EST)",
     )
     last_extension_date: dt.date | None = Field(None, description="Last payment extension granted")
     goodwill_credit_used_this_year: float = Field(

@@ -15,7 +15,7 @@ their line breaks survive.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 from pydantic import Field
 from runner import tool
@@ -76,8 +76,7 @@ def cancel_pending_order(self: RetailRecords, order_id: str, reason: str) -> Ord
             self.get_user(order.user_id).user_id, payment.payment_method_id
         )
         if isinstance(method, GiftCard):  # gift cards are refunded at once
-            method = self.writable_user(order.user_id).payment_methods[payment.payment_method_id]
-            method.balance = round(method.balance + payment.amount, 2)
+            _add_to_gift_card(self, order.user_id, payment.payment_method_id, payment.amount)
     order.status = "cancelled"
     order.cancel_reason = reason  # type: ignore[assignment]  # checked above
     order.payment_history.extend(refunds)
@@ -193,8 +192,7 @@ def modify_pending_order_items(
         )
     )
     if isinstance(method, GiftCard):
-        method = self.writable_user(order.user_id).payment_methods[payment_method_id]
-        method.balance = round(method.balance - difference, 2)
+        _add_to_gift_card(self, order.user_id, payment_method_id, -difference)
     for item_id, new_item_id in zip(item_ids, new_item_ids, strict=False):
         item = first_item(order, item_id)
         if item is None:
@@ -242,12 +240,10 @@ def modify_pending_order_payment(
         ]
     )
     if isinstance(method, GiftCard):
-        method = self.writable_user(order.user_id).payment_methods[payment_method_id]
-        method.balance = round(method.balance - amount, 2)
+        _add_to_gift_card(self, order.user_id, payment_method_id, -amount)
     old_method = self.get_payment_method(order.user_id, old_method_id)
     if isinstance(old_method, GiftCard):
-        old_method = self.writable_user(order.user_id).payment_methods[old_method_id]
-        old_method.balance = round(old_method.balance + amount, 2)
+        _add_to_gift_card(self, order.user_id, old_method_id, amount)
     return order
 
 
@@ -314,3 +310,10 @@ def return_delivered_order_items(
     order.return_items = sorted(item_ids)
     order.return_payment_method_id = payment_method_id
     return order
+
+
+def _add_to_gift_card(tools: Any, user_id: str, method_id: str, amount: float) -> None:
+    """Change a gift card's balance by ``amount`` (negative to charge it), on the writable copy
+    of its user, rounded to cents as τ²-bench does."""
+    card = cast(GiftCard, tools.writable_user(user_id).payment_methods[method_id])
+    card.balance = round(card.balance + amount, 2)
