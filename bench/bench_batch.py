@@ -18,7 +18,7 @@ def main(trials: int = 40, concurrency: int = 10) -> dict[str, float]:
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
     from runner.progress import NullProgress
-    from runner.results_jsonl import read_results
+    from runner.store import read_results
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,7 +27,7 @@ def _sample_run():
 
 
 def _append_cost(path: Path, lines: int, line: bytes, run, samples: int) -> tuple[float, float]:
-    from runner.results_jsonl import ResultsWriter
+    from runner.store import ResultsWriter
 
     with open(path, "wb") as f:
         f.write(line * lines)
@@ -41,7 +41,7 @@ def _append_cost(path: Path, lines: int, line: bytes, run, samples: int) -> tupl
 
 
 def main(samples: int = 300) -> dict[str, float]:
-    from runner.result_line import result_line
+    from runner.store import result_line
 
     run = _sample_run()
     line = result_line(run)

@@ -39,7 +39,7 @@ def main() -> dict[str, Any]:
     from runner.evaluation import clear_cache
     from runner.plugins import load_plugins
     from runner.rescore import rescore
-    from runner.results import read_results_file
+    from runner.store import read_results_file
 
     plugins = load_plugins()
     figures: dict[str, Any] = {}

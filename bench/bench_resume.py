@@ -27,7 +27,7 @@ def build_run_dir(root: Path, trials: int = TRIALS) -> tuple[Path, list[str]]:
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
     from runner.progress import NullProgress
-    from runner.results_jsonl import RESULTS_FILE
+    from runner.store import RESULTS_FILE
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))
     args = [
@@ -72,7 +72,7 @@ def build_run_dir(root: Path, trials: int = TRIALS) -> tuple[Path, list[str]]:
 
 
 def main() -> dict[str, float]:
-    from runner.results_jsonl import scan_results
+    from runner.store import scan_results
 
     with tempfile.TemporaryDirectory() as tmp:
         run_dir, args = build_run_dir(Path(tmp))

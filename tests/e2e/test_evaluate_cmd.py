@@ -214,7 +214,7 @@ def test_a_torn_last_line_is_skipped_with_a_warning(run_dir: Path, tmp_path: Pat
 
 
 def test_tau2_dir_format_is_read(tmp_path: Path) -> None:
-    from runner.results import read_results_file
+    from runner.store import read_results_file
 
     data = json.loads((FIXTURES / "mock.json").read_text())
     sims = data.pop("simulations")
@@ -231,7 +231,7 @@ def test_tau2_dir_format_is_read(tmp_path: Path) -> None:
 
 
 def test_line_of_points_at_the_value() -> None:
-    from runner.results import line_of
+    from runner.store.locations import line_of
 
     text = '{\n "a": [\n  {"x": 1},\n  {"x": {"y": [1,\n 2]}}\n ],\n "b": "[,{"\n}'
     assert line_of(text, ["a", 1]) == 4

@@ -87,11 +87,11 @@ _EXPORTS: dict[str, str] = {
     "arun_domain": "runner.batch",
     "arun_tasks": "runner.batch",
     "arun_single_task": "runner.batch",
-    "read_results": "runner.results_jsonl",
+    "read_results": "runner.store",
     "ConformanceReport": "runner.conformance",
     "check_domain": "runner.conformance",
-    "ResultsFile": "runner.results",
-    "read_results_file": "runner.results",
+    "ResultsFile": "runner.store",
+    "read_results_file": "runner.store",
     "tool": "runner.environment.tools",
 }
 
@@ -200,6 +200,5 @@ if TYPE_CHECKING:
         Plugins,
         load_plugins,
     )
-    from runner.results import ResultsFile, read_results_file  # noqa: F401
-    from runner.results_jsonl import read_results  # noqa: F401
     from runner.simulation import run_simulation  # noqa: F401
+    from runner.store import ResultsFile, read_results, read_results_file  # noqa: F401

@@ -17,24 +17,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner import build
-from runner.checkpoint import RunDirectory, config_diff
 from runner.errors import ConfigError, RunnerError
-from runner.evaluation.metrics import Metrics, ResultRecord, compute_metrics
+from runner.evaluation.metrics import Metrics, compute_metrics
 from runner.executor import WorkUnit, run_unit, unit_keys
-from runner.models.config import RESUME_IGNORED, RunConfig
+from runner.models.config import RunConfig
+from runner.models.record import ResultRecord
 from runner.progress import Progress, make_progress
-from runner.results_jsonl import ScanResult
-from runner.secrets import mask_argv, mask_secrets, without_secrets
+from runner.store import RunDirectory, run_json, summary_json, with_run_name
 
 if TYPE_CHECKING:
     from runner.models.simulation import SimulationRun
@@ -85,111 +82,17 @@ class RunResult:
 
     def results(self) -> list[SimulationRun]:
         """Every unit's newest result, fully validated (reads ``results.jsonl``)."""
-        from runner.results_jsonl import read_results
-
         keys = {r.key for r in self.records}
-        return [r for r in read_results(self.run_dir) if (r.task_id, r.trial, r.seed) in keys]
+        runs = RunDirectory(self.run_dir).read_results()
+        return [r for r in runs if (r.task_id, r.trial, r.seed) in keys]
 
 
-# -- naming -------------------------------------------------------------------------------
-def default_run_name(config: RunConfig, now: datetime | None = None) -> str:
-    """``<domain>_<agent>_<user>_<YYYYmmdd-HHMMSS>`` with unsafe characters replaced."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    raw = f"{config.domain}_{config.agent}_{config.user}_{stamp}"
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", raw)
-
-
-def with_run_name(config: RunConfig) -> RunConfig:
-    """``config`` with ``run_name`` filled (the default name when it was not given)."""
-    if config.run_name:
-        return config
-    return config.model_copy(update={"run_name": default_run_name(config)})
-
-
-def run_directory(config: RunConfig) -> RunDirectory:
-    return RunDirectory(Path(config.output_dir) / with_run_name(config).run_name)  # type: ignore[operator]
-
-
-# -- opening the run directory ---------------------------------------------------------------
-def stored_comparable(stored_config: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in stored_config.items() if k not in RESUME_IGNORED}
-
-
-def check_resumable(run_dir: RunDirectory, config: RunConfig) -> None:
-    """Refuse to resume a run whose stored configuration differs (unless ``force_resume``)."""
-    stored = run_dir.read_run()
-    diff = config_diff(
-        without_secrets(stored_comparable(stored["config"])), without_secrets(config.comparable())
-    )
-    if diff and not config.force_resume:
-        lines = "\n".join(f"  {line}" for line in diff)
-        raise ConfigError(
-            f"The run directory {run_dir.path} holds a run with a different configuration:\n"
-            f"{lines}\n"
-            "Run the same command as before to resume it, pass --force-resume to continue it "
-            "with the new configuration anyway, or pick another --run-name to start a new run."
-        )
-
-
-def _plugin_versions(plugins: Plugins) -> list[dict[str, Any]]:
-    return [
-        {"name": i.name, "distribution": i.distribution, "version": i.version, "builtin": i.builtin}
-        for i in plugins.infos
-        if i.status == "ok"
-    ]
-
-
-def _run_json(
-    config: RunConfig, plugins: Plugins, tasks: Sequence[Task], num_units: int, argv: list[str]
-) -> dict[str, Any]:
-    from runner import __version__
-
+def _run_facts(config: RunConfig) -> dict[str, Any]:
+    """What ``run.json`` records that only this layer knows; the store lays out and masks the
+    rest (:func:`runner.store.run_json`)."""
     return {
-        "run_name": config.run_name,
-        "runner_version": __version__,
-        "start_time": datetime.now().isoformat(),
-        "command_line": mask_argv(list(argv)),
-        "config": mask_secrets(config.model_dump(mode="json")),
-        "plugins": _plugin_versions(plugins),
-        "task_ids": [t.id for t in tasks],
-        "num_units": num_units,
         "llm_transports": build.llm_routes(config),
     }
-
-
-def open_run(
-    config: RunConfig,
-    tasks: Sequence[Task],
-    num_units: int,
-    plugins: Plugins,
-    argv: list[str],
-    log: Log = _stderr,
-) -> tuple[RunDirectory, ScanResult]:
-    """Create the run directory, or check and repair an existing one for resuming."""
-    run_dir = run_directory(config)
-    if run_dir.exists():
-        if not config.resume:
-            raise ConfigError(
-                f"The run directory {run_dir.path} already exists and --no-resume was given. "
-                "Drop --no-resume to continue that run, pick another --run-name (or "
-                "--output-dir) for a new run, or delete the folder to start it over."
-            )
-        check_resumable(run_dir, config)
-        scan = run_dir.scan(repair=True)
-        if scan.torn_bytes:
-            log(
-                f"warning: cut a torn last line ({scan.torn_bytes} bytes) from "
-                f"{run_dir.results_file}; its unit runs again."
-            )
-        if scan.bad_lines:
-            shown = ", ".join(map(str, scan.bad_lines[:10]))
-            log(
-                f"warning: {len(scan.bad_lines)} line(s) of {run_dir.results_file} are not valid "
-                f"results (line {shown}); their units run again."
-            )
-        return run_dir, scan
-    run_dir.write_run(_run_json(config, plugins, tasks, num_units, argv))
-    return run_dir, ScanResult()
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -214,19 +117,16 @@ def _io_error(path: Path, exc: OSError) -> RunnerError:
 
 
 def _summary(run: RunResult) -> dict[str, Any]:
-    return {
-        "run_name": run.config.run_name,
-        "updated": datetime.now().isoformat(),
-        "num_units": run.num_units,
-        "complete": run.complete,
-        "interrupted": run.interrupted,
-        "metrics": run.metrics.to_json(),
-        "client": {
-            "cpu_seconds": round(run.cpu_seconds, 3),
-            "wall_seconds": round(run.wall_seconds, 3),
-            "llm_calls": run.llm_calls,
-        },
-    }
+    return summary_json(
+        run.config.run_name,
+        run.num_units,
+        complete=run.complete,
+        interrupted=run.interrupted,
+        metrics=run.metrics.to_json(),
+        cpu_seconds=run.cpu_seconds,
+        wall_seconds=run.wall_seconds,
+        llm_calls=run.llm_calls,
+    )
 
 
 async def arun_tasks(
@@ -255,12 +155,18 @@ async def arun_tasks(
     executor = plugins.registry("executors").get(config.executor).obj(config)
     _preflight(config, WorkUnit(config, tasks[0], *keys[0][1:]), plugins)
     try:
-        run_dir, scan = open_run(
-            config, tasks, len(keys), plugins, sys.argv if argv is None else argv, log
+        info = run_json(
+            config,
+            [t.id for t in tasks],
+            len(keys),
+            plugins=plugins.infos,
+            argv=sys.argv if argv is None else argv,
+            facts=_run_facts(config),
         )
+        run_dir, scan = RunDirectory.open(config, info, log)
         writer = run_dir.writer()
     except OSError as exc:
-        raise _io_error(run_directory(config).path, exc) from None
+        raise _io_error(RunDirectory.of(config).path, exc) from None
 
     latest = scan.latest  # the newest result of each unit seen so far (this run's and others)
     pending = [

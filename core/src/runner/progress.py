@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from typing import IO, Any, Protocol
 
-from runner.evaluation.metrics import ResultRecord
+from runner.models.record import ResultRecord
 
 #: Terminations counted as errors in the progress display.
 ERROR_REASONS = frozenset({"agent_error", "user_error", "infrastructure_error", "unexpected_error"})

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner.errors import RunnerError
-from runner.results import TAU2_FORMAT, ResultsFile
+from runner.store import ResultsFile
+from runner.store.reader import TAU2_FORMAT
 
 
 @dataclass

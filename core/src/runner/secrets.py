@@ -1,14 +1,24 @@
-"""Secret masking: what keeps API keys out of ``run.json``, printed command lines and resumes.
+"""What a secret is, and how it is kept out of everything runner writes or prints.
 
-A key is a secret when its name looks like one (``api_key``, ``x-api-token``, ``password`` ...)
-and is not a token count (``max_tokens``, ``prompt_tokens``). Values are masked as ``***`` when
-written (:func:`mask_secrets`, :func:`mask_argv`) and left out when a resume compares the stored
-configuration with the current one (:func:`without_secrets`).
+One module for the whole core, at the bottom of the import graph (it imports nothing from
+``runner``): the run store masks ``run.json``, the CLI masks the resume command it prints and the
+LLM gateway scrubs error messages and log lines, and none of them should import another to learn
+what a secret is.
+
+- **Keys**: a key is a secret when its name looks like one (``api_key``, ``x-api-token``,
+  ``password`` ...) and is not a token count (``max_tokens``, ``prompt_tokens``). Values are
+  masked as ``***`` when written (:func:`mask_secrets`, :func:`mask_argv`) and left out when a
+  resume compares the stored configuration with the current one (:func:`without_secrets`).
+- **Text** (:func:`scrub`): free text such as a provider's error message, where no key names the
+  value: the secrets given, the values of secret environment variables (a narrower rule than
+  for keys, since variables such as ``GOOGLE_APPLICATION_CREDENTIALS`` hold paths), bearer
+  tokens and ``sk-...``-shaped strings.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -16,6 +26,19 @@ _SECRET_KEY = re.compile(
     r"(api[_-]?key|secret|token|password|passwd|authorization|credential)", re.IGNORECASE
 )
 _TOKEN_COUNT_KEY = re.compile(r"_tokens$|^max_tokens$|^tokens$", re.IGNORECASE)
+_SECRET_ENV = re.compile(r"API_KEY|_TOKEN$|_SECRET", re.IGNORECASE)
+_SECRET_PATTERNS = (
+    (
+        re.compile(
+            r"((?:api[_-]?key|authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?)"
+            r"(?:(?:Bearer|Basic)\s+)?[^\s'\",}]+",
+            re.IGNORECASE,
+        ),
+        r"\1***",
+    ),
+    (re.compile(r"(Bearer\s+)[^\s'\"]+", re.IGNORECASE), r"\1***"),
+    (re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-]{6,}"), r"\1-***"),
+)
 MASK = "***"
 
 
@@ -71,3 +94,15 @@ def mask_argv(argv: list[str]) -> list[str]:
         else:
             out.append(arg)
     return out
+
+
+def scrub(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` with API keys masked: the given secrets, keys of ``*_API_KEY`` environment
+    variables, bearer tokens and ``sk-...``-shaped strings."""
+    candidates = set(s for s in secrets if s and len(s) >= 4)
+    candidates.update(v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 8)
+    for secret in sorted(candidates, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text

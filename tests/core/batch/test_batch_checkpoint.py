@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from runner.checkpoint import config_diff
 from runner.errors import RunnerError
 from runner.models import (
     AssistantMessage,
@@ -15,9 +14,15 @@ from runner.models import (
     ToolMessage,
     UserMessage,
 )
-from runner.result_line import parse_record, result_line
-from runner.results_jsonl import ResultsWriter, read_results, scan_results
 from runner.secrets import mask_argv, mask_secrets
+from runner.store import (
+    ResultsWriter,
+    config_diff,
+    parse_record,
+    read_results,
+    result_line,
+    scan_results,
+)
 
 
 def make_run(task="t1", trial=0, seed=7, reason="user_stop", reward=1.0, **kw):

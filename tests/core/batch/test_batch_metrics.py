@@ -5,14 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from runner.evaluation.metrics import (
-    ResultRecord,
-    compute_metrics,
-    mean_ci95,
-    pass_hat_k,
-    pass_hat_ks,
-    usage_tokens,
-)
+from runner.evaluation.metrics import compute_metrics, mean_ci95, pass_hat_k, pass_hat_ks
+from runner.models.record import ResultRecord, usage_tokens
 
 
 def rec(task, trial, reward, reason="user_stop", **kw):

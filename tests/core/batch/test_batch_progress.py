@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from runner.evaluation.metrics import ResultRecord
+from runner.models.record import ResultRecord
 from runner.progress import LineProgress, NullProgress, RichProgress, make_progress
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from runner import RunConfig, run_single_task, run_tasks
-from runner.batch import default_run_name
 from runner.build import select_tasks
 from runner.errors import RunnerError
 from runner.progress import NullProgress
+from runner.store import default_run_name
 
 
 @pytest.fixture(scope="module")

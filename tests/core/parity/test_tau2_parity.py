@@ -47,7 +47,7 @@ def _cases() -> list[Any]:
 def _loaded(domain: str) -> tuple[Any, Any, dict[str, Any]]:
     from runner.plugins import load_plugins
     from runner.rescore import resolve_tasks
-    from runner.results import read_results_file
+    from runner.store import read_results_file
 
     results = read_results_file(FIXTURES / f"{domain}.json")
     dom = (

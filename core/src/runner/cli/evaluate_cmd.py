@@ -53,7 +53,7 @@ def evaluate(
     from runner.evaluation import judge_warning
     from runner.models.config import RunConfig
     from runner.rescore import data_mismatch_warning, evaluation_row, rescore, resolve_tasks
-    from runner.results import read_results_file
+    from runner.store import read_results_file
 
     results = read_results_file(results_path)
     for warning in results.warnings:

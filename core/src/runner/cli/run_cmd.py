@@ -342,12 +342,13 @@ def run(as_json: bool, **params: Any) -> None:
     Results go to OUTPUT_DIR/RUN_NAME/results.jsonl as each simulation finishes. Running the
     same command again resumes: finished simulations are skipped.
     """
-    from runner.batch import run_directory, run_domain, with_run_name
+    from runner.batch import run_domain
+    from runner.store import RunDirectory, with_run_name
 
     plugins = get_plugins()
     modules = tuple(click.get_current_context().find_root().params.get("plugin") or ())
     config = with_run_name(build_config(params))
-    run_dir = run_directory(config).path
+    run_dir = RunDirectory.of(config).path
     try:
         result = run_domain(config, plugins=plugins)
     except KeyboardInterrupt:
@@ -386,7 +387,7 @@ def run(as_json: bool, **params: Any) -> None:
 
 
 def _interrupted(config: Any, run_dir: Any, modules: tuple[str, ...]) -> None:
-    from runner.checkpoint import RunDirectory
+    from runner.store import RunDirectory
 
     summary = RunDirectory(run_dir).read_summary()
     if summary is None:

@@ -14,10 +14,10 @@ def describe_run(path: Path) -> dict[str, Any]:
 
     Read-only: a torn last line is reported, not cut (resuming cuts it).
     """
-    from runner.checkpoint import RunDirectory
     from runner.evaluation.metrics import compute_metrics
     from runner.executor import derive_seed
     from runner.models.config import RunConfig
+    from runner.store import RunDirectory
 
     run_dir = RunDirectory(path)
     run = run_dir.read_run()

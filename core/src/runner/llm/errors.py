@@ -10,21 +10,21 @@ Three outcomes, so callers can act without knowing litellm's exception zoo:
 * :class:`LLMRequestError`: the request itself is wrong (bad argument, bad key, unknown model);
   retrying cannot help.
 
-Every message is scrubbed of API keys first: providers sometimes echo the key back, and the
-exceptions litellm raises carry request headers.
+Every message is scrubbed of API keys first (:func:`runner.secrets.scrub`): providers sometimes
+echo the key back, and the exceptions litellm raises carry request headers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import os
 import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from runner.errors import ContextWindowExceededError, InfrastructureError
+from runner.secrets import scrub
 
 
 class LLMError(InfrastructureError):
@@ -65,31 +65,6 @@ _MISSING_KEY = re.compile(
     r"missing credentials|api_key client option must be set|no api key|api key (?:is )?missing",
     re.IGNORECASE,
 )
-_SECRET_PATTERNS = (
-    (
-        re.compile(
-            r"((?:api[_-]?key|authorization|x-api-key)['\"]?\s*[:=]\s*['\"]?)"
-            r"(?:(?:Bearer|Basic)\s+)?[^\s'\",}]+",
-            re.IGNORECASE,
-        ),
-        r"\1***",
-    ),
-    (re.compile(r"(Bearer\s+)[^\s'\"]+", re.IGNORECASE), r"\1***"),
-    (re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-]{6,}"), r"\1-***"),
-)
-_SECRET_ENV = re.compile(r"API_KEY|_TOKEN$|_SECRET", re.IGNORECASE)
-
-
-def scrub(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` with API keys masked: the given secrets, keys of ``*_API_KEY`` environment
-    variables, bearer tokens and ``sk-...``-shaped strings."""
-    candidates = set(s for s in secrets if s and len(s) >= 4)
-    candidates.update(v for k, v in os.environ.items() if _SECRET_ENV.search(k) and len(v) >= 8)
-    for secret in sorted(candidates, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 @dataclass(frozen=True)
