@@ -93,6 +93,10 @@ _EXPORTS: dict[str, str] = {
     "ResultsFile": "runner.store",
     "read_results_file": "runner.store",
     "tool": "runner.environment.tools",
+    "GREETING": "runner.constants",
+    "OUT_OF_SCOPE_TOKEN": "runner.constants",
+    "STOP_TOKEN": "runner.constants",
+    "TRANSFER_TOKEN": "runner.constants",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -122,6 +126,12 @@ if TYPE_CHECKING:
         run_tasks,
     )
     from runner.conformance import ConformanceReport, check_domain  # noqa: F401
+    from runner.constants import (  # noqa: F401
+        GREETING,
+        OUT_OF_SCOPE_TOKEN,
+        STOP_TOKEN,
+        TRANSFER_TOKEN,
+    )
     from runner.environment import (  # noqa: F401
         DB,
         DataDomain,

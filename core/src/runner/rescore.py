@@ -16,6 +16,8 @@ from runner.errors import RunnerError
 from runner.store import ResultsFile
 from runner.store.reader import TAU2_FORMAT
 
+__all__ = ["Rescored", "data_mismatch_warning", "evaluation_row", "rescore", "resolve_tasks"]
+
 
 @dataclass
 class Rescored:

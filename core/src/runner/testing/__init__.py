@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "FaultPlan": "runner.testing.llm_server",
+    "OracleResponder": "runner.testing.oracle",
     "LLMTestServer": "runner.testing.llm_server",
     "RecordedRequest": "runner.testing.llm_server",
     "Reply": "runner.testing.replies",
@@ -78,4 +79,5 @@ if TYPE_CHECKING:
         RecordedRequest,
         ServerStats,
     )
+    from runner.testing.oracle import OracleResponder  # noqa: F401
     from runner.testing.replies import Reply  # noqa: F401

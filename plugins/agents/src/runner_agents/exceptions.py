@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from runner.errors import RunnerError
+from runner import RunnerError
 
 if TYPE_CHECKING:
     from runner_agents.agent import Agent

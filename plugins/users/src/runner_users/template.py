@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from runner.errors import ConfigError
+from runner import ConfigError
 
 #: What each placeholder of a user-simulator template is filled with.
 PLACEHOLDERS: dict[str, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.environment.domain import DataDomain
+from runner import DataDomain
 
 
 class LibraryDomain(DataDomain):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runner import HalfDuplexUser, Task, UserMessage
-from runner.constants import STOP_TOKEN
+from runner import STOP_TOKEN, HalfDuplexUser, Task, UserMessage
 
 
 class PatronUser(HalfDuplexUser[int]):

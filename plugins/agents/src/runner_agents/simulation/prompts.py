@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from runner.models.task import Action
+from runner import Action
 
 AGENT_INSTRUCTIONS = """\
 You are a customer service agent. Help the user while following the <policy> below exactly.
