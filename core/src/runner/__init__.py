@@ -71,8 +71,8 @@ _EXPORTS: dict[str, str] = {
     "dump_tasks": "runner.models.taskfile",
     "evaluate_simulation": "runner.evaluation",
     "function_schema": "runner.environment.schema",
-    "hookimpl": "runner.hookspecs",
-    "hookspec": "runner.hookspecs",
+    "hookimpl": "runner.plugins.hookspecs",
+    "hookspec": "runner.plugins.hookspecs",
     "load_plugins": "runner.plugins",
     "load_tasks": "runner.models.taskfile",
     "run_simulation": "runner.simulation",
@@ -160,10 +160,6 @@ if TYPE_CHECKING:
     )
     from runner.evaluation.metrics import Metrics, compute_metrics  # noqa: F401
     from runner.executor import Executor, WorkUnit  # noqa: F401
-    from runner.hookspecs import (  # noqa: F401
-        hookimpl,
-        hookspec,
-    )
     from runner.llm import (  # noqa: F401
         LLMError,
         LLMGateway,
@@ -209,6 +205,10 @@ if TYPE_CHECKING:
         PluginOptions,
         Plugins,
         load_plugins,
+    )
+    from runner.plugins.hookspecs import (  # noqa: F401
+        hookimpl,
+        hookspec,
     )
     from runner.simulation import run_simulation  # noqa: F401
     from runner.store import ResultsFile, read_results, read_results_file  # noqa: F401

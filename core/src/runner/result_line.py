@@ -1,7 +1,7 @@
 """Deprecated: one line's layout is :mod:`runner.store.line` now (this path works for one
 release)."""
 
-from runner.store._moved import moved
+from runner._moved import moved
 
 __getattr__ = moved(
     __name__,

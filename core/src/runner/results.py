@@ -1,7 +1,7 @@
 """Deprecated: reading results files is :mod:`runner.store` now (this path works for one
 release)."""
 
-from runner.store._moved import moved
+from runner._moved import moved
 
 __getattr__ = moved(
     __name__,

@@ -409,8 +409,8 @@ def test_core_version_constant_matches_the_installed_metadata() -> None:
 
 def test_dist_identity_from_the_folder_name_equals_the_metadata() -> None:
     import importlib_metadata
-    from runner.plugin_discovery import dist_identity
     from runner.plugins import normalize
+    from runner.plugins.discovery import dist_identity
 
     for ep in importlib_metadata.entry_points(group="runner"):
         name, version = dist_identity(ep.dist)

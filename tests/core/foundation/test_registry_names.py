@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from runner import AmbiguousNameError, UnknownNameError
-from runner.registry import Registration, Registry
+from runner.plugins.registry import Registration, Registry
 
 
 def reg(name: str, dist: str | None = "runner-retail", plugin: str = "retail") -> Registration:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from runner.hookspecs import hookimpl
+from runner.plugins.hookspecs import hookimpl
 
 
 def _replay_agent(ctx: Any) -> Any:

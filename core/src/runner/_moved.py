@@ -1,8 +1,8 @@
-"""Old import paths of the store's names, kept for one release with a ``DeprecationWarning``.
+"""Old import paths, kept for one release with a ``DeprecationWarning``.
 
-The modules ``runner.checkpoint``, ``runner.results_jsonl``, ``runner.result_line`` and
-``runner.results`` are now :mod:`runner.store`; each old module is a shim whose attributes are
-looked up here on access (PEP 562), so an old import still gets the very same object.
+When a module moves (the run store into :mod:`runner.store`, plugin loading into
+:mod:`runner.plugins`), its old module becomes a shim whose attributes are looked up here on
+access (PEP 562), so an old import still gets the very same object and says where it went.
 """
 
 from __future__ import annotations

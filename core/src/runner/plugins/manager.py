@@ -1,8 +1,8 @@
 """Plugin loading: the :class:`Plugins` object, its registries and its hook calls.
 
 Plugins are modules holding ``@runner.hookimpl`` functions, found through the ``runner``
-entry-point group (:mod:`runner.plugin_discovery`), named with ``-p MODULE`` /
-``RUNNER_PLUGINS`` (:mod:`runner.plugin_options`), or built into the core. Loading follows
+entry-point group (:mod:`runner.plugins.discovery`), named with ``-p MODULE`` /
+``RUNNER_PLUGINS`` (:mod:`runner.plugins.options`), or built into the core. Loading follows
 pytest's rules, with one difference: a plugin that fails (import error, unknown hook, an
 exception while registering) is *reported, not fatal*, so one broken third-party package never
 takes the whole tool down. ``--strict-plugins`` restores fatality for CI.
@@ -10,7 +10,9 @@ takes the whole tool down. ``--strict-plugins`` restores fatality for CI.
 Loading must stay cheap: plugin modules import no heavy libraries at import time, and the
 registration hooks only hand over factories and classes.
 
-The names of the split-out modules are re-exported here, where they were always imported from.
+Every hook is called through pluggy: registration hooks and ``register_commands`` one plugin at
+a time (``subset_hook_caller``, so each name is attributed to its plugin), lifecycle hooks
+once for all plugins that loaded.
 """
 
 from __future__ import annotations
@@ -24,11 +26,10 @@ from typing import Any
 
 import pluggy
 
-from runner import hookspecs
 from runner.errors import PluginError, did_you_mean
-from runner.plugin_discovery import (
+from runner.plugins import hookspecs
+from runner.plugins.discovery import (
     BUILTIN_MODULES,
-    ENTRY_POINT_GROUP,
     PluginInfo,
     core_version,
     describe_failure,
@@ -36,20 +37,8 @@ from runner.plugin_discovery import (
     hookimpl_names,
     installed_entry_points,
 )
-from runner.plugin_options import PluginOptions
-from runner.registry import REGISTRY_LABELS, Registration, Registry, normalize, registrar
-
-__all__ = [
-    "BUILTIN_MODULES",
-    "ENTRY_POINT_GROUP",
-    "REGISTRY_LABELS",
-    "PluginInfo",
-    "PluginOptions",
-    "Plugins",
-    "default_plugins",
-    "load_plugins",
-    "normalize",
-]
+from runner.plugins.options import PluginOptions
+from runner.plugins.registry import REGISTRY_LABELS, Registration, Registry, normalize, registrar
 
 
 class Plugins:
@@ -75,12 +64,10 @@ class Plugins:
             kind: Registry(kind, label) for kind, label in REGISTRY_LABELS.items()
         }
         self._entry_points = entry_points
-        self._spec_names = frozenset(
-            n
-            for n in dir(hookspecs)
-            if hasattr(getattr(hookspecs, n), f"{hookspecs.PROJECT_NAME}_spec")
-        )
+        self._spec_names = hookspecs.HOOK_NAMES
         self._blocked_used: set[str] = set()
+        #: Plugin name -> its module, as registered with pluggy.
+        self._modules: dict[str, Any] = {}
 
     # -- loading -------------------------------------------------------------------------
     def load(self) -> Plugins:
@@ -146,7 +133,9 @@ class Plugins:
             self.pm.register(module, name=info.name)
         except Exception as exc:  # pluggy validation: wrong hook arguments, double registration
             return self._fail(info, f"invalid hook implementation: {describe_failure(exc)}")
+        self._modules[info.name] = module
         info.hooks = sorted(implemented)
+        _guard_observers(self.pm, module)
         self._collect(info, module)
 
     def _collect(self, info: PluginInfo, module: Any) -> None:
@@ -156,13 +145,12 @@ class Plugins:
         """
         pending: list[Registration] = []
         for hook_name, kind in hookspecs.REGISTRATION_HOOKS.items():
-            if hook_name not in info.hooks:
-                continue
             try:
                 register = registrar(kind, info.name, info.distribution, pending)
-                getattr(module, hook_name)(register=register)
+                self._only(module, hook_name)(register=register)
             except Exception as exc:
                 self.pm.unregister(module)
+                del self._modules[info.name]
                 return self._fail(info, f"{hook_name} raised: {describe_failure(exc)}")
         for reg in pending:
             self.registries[reg.kind].add(reg)
@@ -244,7 +232,7 @@ class Plugins:
             info = next((i for i in self.infos if i.name == impl.plugin_name), None)
             holder = click.Group("plugin")
             try:
-                impl.function(cli=holder)
+                self._only(impl.plugin, "register_commands")(cli=holder)
             except Exception as exc:
                 if info is not None:
                     self._fail(info, f"register_commands raised: {describe_failure(exc)}")
@@ -269,16 +257,45 @@ class Plugins:
                 info.provides["commands"] = sorted(added)
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
-        """Call a lifecycle hook; observers never break a run."""
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            try:
-                impl.function(**kwargs)
-            except Exception:
-                print(
-                    f"warning: plugin {impl.plugin_name} hook {hook_name} raised:\n"
-                    f"{traceback.format_exc()}",
-                    file=sys.stderr,
-                )
+        """Call a lifecycle hook of every plugin that loaded, through pluggy (an observer that
+        raises is reported on stderr and the others still run: see :func:`_guard_observers`)."""
+        failed = [self._modules[i.name] for i in self.failed if i.name in self._modules]
+        caller = self.pm.subset_hook_caller(hook_name, remove_plugins=failed)
+        caller(**kwargs)
+
+    def _only(self, module: Any, hook_name: str) -> Any:
+        """A pluggy caller of ``hook_name`` that calls ``module``'s implementation alone."""
+        others = [p for p in self.pm.get_plugins() if p is not module]
+        return self.pm.subset_hook_caller(hook_name, remove_plugins=others)
+
+
+def _guard_observers(pm: pluggy.PluginManager, module: Any) -> None:
+    """Make ``module``'s lifecycle hooks report their exceptions instead of raising them.
+
+    pluggy stops a hook call at the first exception, so one broken observer would silence the
+    ones after it and end the run; observers must never break a run. Each plain implementation
+    (hook wrappers are left alone) is replaced by a guard with the same arguments: pluggy still
+    decides the order and passes only the arguments the function names.
+    """
+    for hook_name in hookspecs.LIFECYCLE_HOOKS:
+        for impl in getattr(pm.hook, hook_name).get_hookimpls():
+            if impl.plugin is module and not (impl.hookwrapper or impl.wrapper):
+                impl.function = _reporting(impl.function, impl.plugin_name, hook_name)
+
+
+def _reporting(function: Callable[..., Any], plugin: str, hook_name: str) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            print(
+                f"warning: plugin {plugin} hook {hook_name} raised:\n{traceback.format_exc()}",
+                file=sys.stderr,
+            )
+            return None
+
+    return guarded
 
 
 def load_plugins(options: PluginOptions | None = None) -> Plugins:
