@@ -13,11 +13,11 @@ import time
 
 
 def main(trials: int = 40, concurrency: int = 10) -> dict[str, float]:
-    from runner.batch import run_tasks
-    from runner.build import select_tasks
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
-    from runner.progress import NullProgress
+    from runner.run.batch import run_tasks
+    from runner.run.build import select_tasks
+    from runner.run.progress import NullProgress
     from runner.store import read_results
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))

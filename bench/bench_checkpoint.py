@@ -15,10 +15,10 @@ from pathlib import Path
 
 
 def _sample_run():
-    from runner.batch import run_single_task
-    from runner.build import select_tasks
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
+    from runner.run.batch import run_single_task
+    from runner.run.build import select_tasks
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))
     config = RunConfig(domain="mock", progress=False)

@@ -155,12 +155,12 @@ async def concurrency(
     transport: str | None = None,
 ) -> dict[str, float]:
     """``n`` calls at once. ``run_gc``: garbage collection tuned as ``runner run`` tunes it
-    (young collections only every ``runner.batch.GC_YOUNG_THRESHOLD`` allocations)."""
+    (young collections only every ``runner.run.batch.GC_YOUNG_THRESHOLD`` allocations)."""
     import gc
 
-    from runner.batch import GC_YOUNG_THRESHOLD
     from runner.llm import LLMGateway
     from runner.llm.provider import load_litellm
+    from runner.run.batch import GC_YOUNG_THRESHOLD
 
     litellm = load_litellm()
     gateway = LLMGateway(max_retries=0, timeout=60)

@@ -21,12 +21,12 @@ TRIALS = 6667
 
 def build_run_dir(root: Path, trials: int = TRIALS) -> tuple[Path, list[str]]:
     """A finished-looking mock run: template lines from a real run, one per unit."""
-    from runner.batch import run_tasks
-    from runner.build import select_tasks
-    from runner.executor import derive_seed
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
-    from runner.progress import NullProgress
+    from runner.run.batch import run_tasks
+    from runner.run.build import select_tasks
+    from runner.run.executor import derive_seed
+    from runner.run.progress import NullProgress
     from runner.store import RESULTS_FILE
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))

@@ -75,18 +75,18 @@ _EXPORTS: dict[str, str] = {
     "hookspec": "runner.plugins.hookspecs",
     "load_plugins": "runner.plugins",
     "load_tasks": "runner.models.taskfile",
-    "run_simulation": "runner.simulation",
-    "Executor": "runner.executor",
-    "WorkUnit": "runner.executor",
-    "RunResult": "runner.batch",
+    "run_simulation": "runner.run.simulation",
+    "Executor": "runner.run.executor",
+    "WorkUnit": "runner.run.executor",
+    "RunResult": "runner.run.batch",
     "Metrics": "runner.evaluation.metrics",
     "compute_metrics": "runner.evaluation.metrics",
-    "run_domain": "runner.batch",
-    "run_tasks": "runner.batch",
-    "run_single_task": "runner.batch",
-    "arun_domain": "runner.batch",
-    "arun_tasks": "runner.batch",
-    "arun_single_task": "runner.batch",
+    "run_domain": "runner.run.batch",
+    "run_tasks": "runner.run.batch",
+    "run_single_task": "runner.run.batch",
+    "arun_domain": "runner.run.batch",
+    "arun_tasks": "runner.run.batch",
+    "arun_single_task": "runner.run.batch",
     "read_results": "runner.store",
     "ConformanceReport": "runner.conformance",
     "check_domain": "runner.conformance",
@@ -116,15 +116,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from runner.batch import (  # noqa: F401
-        RunResult,
-        arun_domain,
-        arun_single_task,
-        arun_tasks,
-        run_domain,
-        run_single_task,
-        run_tasks,
-    )
     from runner.conformance import ConformanceReport, check_domain  # noqa: F401
     from runner.constants import (  # noqa: F401
         GREETING,
@@ -159,7 +150,6 @@ if TYPE_CHECKING:
         evaluate_simulation,
     )
     from runner.evaluation.metrics import Metrics, compute_metrics  # noqa: F401
-    from runner.executor import Executor, WorkUnit  # noqa: F401
     from runner.llm import (  # noqa: F401
         LLMError,
         LLMGateway,
@@ -210,5 +200,15 @@ if TYPE_CHECKING:
         hookimpl,
         hookspec,
     )
-    from runner.simulation import run_simulation  # noqa: F401
+    from runner.run.batch import (  # noqa: F401
+        RunResult,
+        arun_domain,
+        arun_single_task,
+        arun_tasks,
+        run_domain,
+        run_single_task,
+        run_tasks,
+    )
+    from runner.run.executor import Executor, WorkUnit  # noqa: F401
+    from runner.run.simulation import run_simulation  # noqa: F401
     from runner.store import ResultsFile, read_results, read_results_file  # noqa: F401

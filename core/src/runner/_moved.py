@@ -32,3 +32,22 @@ def moved(old: str, names: Mapping[str, str]) -> Callable[[str], Any]:
         return getattr(importlib.import_module(module), new_name)
 
     return __getattr__
+
+
+def moved_module(old: str, new: str) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for the shim ``old`` of a module moved whole to ``new``: every
+    public name of ``new`` is found under the old path too."""
+
+    def __getattr__(name: str) -> Any:
+        target = importlib.import_module(new)
+        if name.startswith("__") or not hasattr(target, name):
+            raise AttributeError(f"module {old!r} has no attribute {name!r}")
+        warnings.warn(
+            f"{old} moved to {new}; import {name} from there ({old} will be removed in the "
+            "next release).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(target, name)
+
+    return __getattr__

@@ -9,9 +9,9 @@ import json
 
 import pytest
 from runner import RunConfig
-from runner.batch import arun_domain
-from runner.executor import WorkUnit, derive_seed, run_unit
-from runner.progress import NullProgress
+from runner.run.batch import arun_domain
+from runner.run.executor import WorkUnit, derive_seed, run_unit
+from runner.run.progress import NullProgress
 
 EXPECTED = {
     "create_for_new_user": "agent_error",

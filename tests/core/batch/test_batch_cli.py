@@ -214,9 +214,9 @@ def test_an_unusable_llm_cache_dir_fails_before_anything_is_written(tmp_path):
 
 
 def test_llm_options_give_the_run_its_gateway_and_do_not_block_a_resume(tmp_path):
-    from runner.build import run_gateway
     from runner.llm import get_gateway
     from runner.models.config import RunConfig
+    from runner.run.build import run_gateway
 
     default = get_gateway()
     assert run_gateway(RunConfig(domain="mock")) is default  # nothing set: the default serves

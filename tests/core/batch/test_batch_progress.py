@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from runner.models.record import ResultRecord
-from runner.progress import LineProgress, NullProgress, RichProgress, make_progress
+from runner.run.progress import LineProgress, NullProgress, RichProgress, make_progress
 
 
 def rec(reason="user_stop", reward=1.0):

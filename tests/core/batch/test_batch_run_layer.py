@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from runner import RunConfig, run_single_task, run_tasks
-from runner.build import select_tasks
 from runner.errors import RunnerError
-from runner.progress import NullProgress
+from runner.run.build import select_tasks
+from runner.run.progress import NullProgress
 from runner.store import default_run_name
 
 

@@ -294,7 +294,8 @@ def test_missing_name_mentions_the_failed_plugin_at_build_level(plugin_module: M
         entry_point("retail", shop, "runner-retail"),
         entry_point("telecom", broken, "runner-telecom"),
     )
-    from runner import RunConfig, build
+    from runner import RunConfig
+    from runner.run import build
 
     with pytest.raises(UnknownNameError) as info:
         build.get_domain(RunConfig(domain="retial"), plugins)

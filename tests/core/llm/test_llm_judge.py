@@ -85,9 +85,9 @@ def test_make_judge_builds_the_llm_judge() -> None:
 
 async def _simulate_with(judge: LLMJudge):
     from runner import run_simulation
-    from runner.build import build_orchestrator, environment_factory
     from runner.models.config import RunConfig
     from runner.plugins import PluginOptions, load_plugins
+    from runner.run.build import build_orchestrator, environment_factory
 
     plugins = load_plugins(PluginOptions(only=("runner-mock",)))
     config = RunConfig(domain="mock")

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from runner import RunConfig, run_simulation
-from runner.build import build_orchestrator, environment_factory
 from runner.errors import RunnerError
 from runner.plugins import PluginOptions, load_plugins
+from runner.run.build import build_orchestrator, environment_factory
 from runner.testing import LLMTestServer, reply
 
 KEY = "sk-agent-test-7d1e0c55"

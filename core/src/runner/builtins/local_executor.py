@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from runner.executor import ResultCallback, WorkUnit, run_unit
+from runner.run.executor import ResultCallback, WorkUnit, run_unit
 
 if TYPE_CHECKING:
     from runner.models.config import RunConfig

@@ -54,9 +54,9 @@ def check_plugin(
     as_json: bool,
 ) -> None:
     """Check that a domain plugin behaves as runner expects (any domain, yours included)."""
-    from runner.build import get_domain
     from runner.conformance import check_domain
     from runner.models.config import RunConfig
+    from runner.run.build import get_domain
 
     plugins = get_plugins()
     domain = get_domain(RunConfig(domain=domain_name, domain_options=dict(domain_options)), plugins)

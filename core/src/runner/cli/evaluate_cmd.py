@@ -48,11 +48,11 @@ def evaluate(
 
     Tasks come from the file when it embeds them (τ²-bench), else from the domain.
     """
-    from runner.build import get_domain
     from runner.errors import RunnerError
     from runner.evaluation import judge_warning
     from runner.models.config import RunConfig
     from runner.rescore import data_mismatch_warning, evaluation_row, rescore, resolve_tasks
+    from runner.run.build import get_domain
     from runner.store import read_results_file
 
     results = read_results_file(results_path)

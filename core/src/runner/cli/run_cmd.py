@@ -342,7 +342,7 @@ def run(as_json: bool, **params: Any) -> None:
     Results go to OUTPUT_DIR/RUN_NAME/results.jsonl as each simulation finishes. Running the
     same command again resumes: finished simulations are skipped.
     """
-    from runner.batch import run_domain
+    from runner.run.batch import run_domain
     from runner.store import RunDirectory, with_run_name
 
     plugins = get_plugins()

@@ -15,8 +15,8 @@ def describe_run(path: Path) -> dict[str, Any]:
     Read-only: a torn last line is reported, not cut (resuming cuts it).
     """
     from runner.evaluation.metrics import compute_metrics
-    from runner.executor import derive_seed
     from runner.models.config import RunConfig
+    from runner.run.executor import derive_seed
     from runner.store import RunDirectory
 
     run_dir = RunDirectory(path)

@@ -40,8 +40,8 @@ def tasks(
     domain: str, task_split: str | None, domain_options: tuple[tuple[str, Any], ...], as_json: bool
 ) -> None:
     """List the tasks of a domain (and its splits)."""
-    from runner.build import get_domain
     from runner.models.config import RunConfig
+    from runner.run.build import get_domain
 
     config = RunConfig(domain=domain, task_split=task_split, domain_options=dict(domain_options))
     dom = get_domain(config, get_plugins())

@@ -96,7 +96,7 @@ async def simulate_oracle(
     """
     from runner.models.context import BuildContext
     from runner.plugins import default_plugins
-    from runner.simulation import run_simulation
+    from runner.run.simulation import run_simulation
 
     plugins = plugins or default_plugins()
     followed = script or task

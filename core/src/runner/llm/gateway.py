@@ -11,7 +11,7 @@ from an on-disk cache. Failures come out as
 :class:`~runner.errors.ContextWindowExceededError`, with API keys scrubbed from every message.
 
 ``get_gateway()`` is the process-wide default; ``configure_gateway(...)`` replaces it. A run
-never changes it: it gets its own gateway (``runner.build.run_gateway``) when it sets LLM
+never changes it: it gets its own gateway (``runner.run.build.run_gateway``) when it sets LLM
 options, handed to its participants as ``BuildContext.gateway``.
 """
 

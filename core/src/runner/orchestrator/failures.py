@@ -3,7 +3,7 @@ or a :class:`~runner.errors.ConfigError` that stops the whole run because every 
 repeat it.
 
 :func:`describe_error` and :func:`access_refused` also serve the other layers that call LLMs
-(evaluation's judge in ``runner.simulation`` and ``runner.rescore``, the executor), so that
+(evaluation's judge in ``runner.run.simulation`` and ``runner.rescore``, the executor), so that
 every error line is shaped and redacted the same way.
 """
 

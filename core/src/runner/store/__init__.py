@@ -3,8 +3,8 @@
 ``run.json`` (the configuration, written once), ``results.jsonl`` (one simulation per line,
 appended as each finishes) and ``summary.json`` (metrics), plus τ²-bench's ``results.json`` read
 for re-scoring. The store sits below the layers that run and score simulations: it imports the
-data model (:mod:`runner.models`) and :mod:`runner.secrets`, never ``runner.batch``,
-``runner.build`` or ``runner.evaluation``, so data flows one way into it.
+data model (:mod:`runner.models`) and :mod:`runner.secrets`, never ``runner.run.batch``,
+``runner.run.build`` or ``runner.evaluation``, so data flows one way into it.
 
 - :class:`RunDirectory` (``directory``): open or resume (naming, configuration check,
   ``run.json``), append, scan and repair, read back, summary.
