@@ -21,7 +21,7 @@ sync: .venv/.synced
 demo: sync
 	$(RUN) runner run --domain mock --agent replay --user scripted --num-trials 2 --run-name demo
 
-# CI runs `make test`, so the lint is part of it (about a second).
+# CI runs `make test`, so the lint is part of it (ruff about a second, mypy under a minute).
 test: sync lint
 	$(RUN) pytest $(PYTEST_ARGS)
 
@@ -34,6 +34,7 @@ bench: sync
 lint: sync
 	$(RUN) ruff check core plugins tests bench
 	$(RUN) ruff format --check core plugins tests bench
+	$(RUN) mypy core/src/runner $(wildcard plugins/*/src)
 
 clean:
 	rm -rf .venv .tools

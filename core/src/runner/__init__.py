@@ -93,6 +93,10 @@ _EXPORTS: dict[str, str] = {
     "ResultsFile": "runner.store",
     "read_results_file": "runner.store",
     "tool": "runner.environment.tools",
+    "FullDuplexParticipant": "runner.orchestrator.protocols",
+    "HalfDuplexParticipant": "runner.orchestrator.protocols",
+    "Orchestrator": "runner.orchestrator.protocols",
+    "Participant": "runner.orchestrator.protocols",
     "GREETING": "runner.constants",
     "OUT_OF_SCOPE_TOKEN": "runner.constants",
     "STOP_TOKEN": "runner.constants",
@@ -185,6 +189,12 @@ if TYPE_CHECKING:
         load_tasks,
     )
     from runner.orchestrator import HalfDuplexOrchestrator  # noqa: F401
+    from runner.orchestrator.protocols import (  # noqa: F401
+        FullDuplexParticipant,
+        HalfDuplexParticipant,
+        Orchestrator,
+        Participant,
+    )
     from runner.participants import (  # noqa: F401
         FullDuplexAgent,
         FullDuplexUser,

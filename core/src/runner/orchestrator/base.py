@@ -13,11 +13,16 @@ import asyncio
 import time
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runner.errors import RunnerError
 from runner.models.simulation import SimulationRun, TerminationReason
 from runner.orchestrator.failures import ParticipantFailure, describe_error
+from runner.orchestrator.protocols import Participant
+
+if TYPE_CHECKING:
+    from runner.environment.environment import Environment
+    from runner.models.task import Task
 
 
 def now() -> str:
@@ -37,10 +42,10 @@ class BaseOrchestrator:
     def __init__(
         self,
         *,
-        environment: Any,
-        agent: Any,
-        user: Any,
-        task: Any,
+        environment: Environment,
+        agent: Participant,
+        user: Participant,
+        task: Task,
         seed: int | None = None,
         max_steps: int = 100,
         max_errors: int = 10,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from runner.errors import AmbiguousNameError, UnknownNameError, did_you_mean
 from runner.plugins.hookspecs import REGISTRY_LABELS
@@ -103,7 +103,7 @@ class Registry:
             )
         return regs[0]
 
-    def _raise_unknown(self, name: str, bare: str) -> None:
+    def _raise_unknown(self, name: str, bare: str) -> NoReturn:
         known = self.names()
         msg = f"Unknown {self.label} {name!r}."
         msg += did_you_mean(bare, known)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from runner.models.config import RunConfig
     from runner.models.context import BuildContext
     from runner.models.task import Task
+    from runner.orchestrator.protocols import Orchestrator, Participant
     from runner.plugins import Plugins
 
 _domains: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Domain]] = (
@@ -131,7 +132,7 @@ def _context(
     )
 
 
-def _call_factory(kind: str, name: str, factory: Any, ctx: BuildContext) -> Any:
+def _call_factory(kind: str, name: str, factory: Any, ctx: BuildContext) -> Participant:
     participant = factory(ctx)
     if participant is None:
         raise ConfigError(f"The {kind} factory {name!r} returned None; it must return an instance.")
@@ -145,7 +146,7 @@ def _build_participant(
     seed: int | None,
     plugins: Plugins | None,
     environment: Environment | None,
-) -> Any:
+) -> Participant:
     """Build the agent (``side="agent"``) or the user from the registry named by the config."""
     plugins = _plugins(plugins)
     environment = environment or build_environment(config, task, seed, plugins)
@@ -170,7 +171,7 @@ def build_agent(
     seed: int | None,
     plugins: Plugins | None = None,
     environment: Environment | None = None,
-) -> Any:
+) -> Participant:
     """The agent named by ``config.agent`` for this task (``--agent-llm``, ``--agent-option``)."""
     return _build_participant("agent", config, task, seed, plugins, environment)
 
@@ -181,7 +182,7 @@ def build_user(
     seed: int | None,
     plugins: Plugins | None = None,
     environment: Environment | None = None,
-) -> Any:
+) -> Participant:
     """The user named by ``config.user``: its ``tools`` are the domain's user-side tools."""
     return _build_participant("user", config, task, seed, plugins, environment)
 
@@ -193,9 +194,9 @@ def build_orchestrator(
     plugins: Plugins | None = None,
     *,
     environment: Environment | None = None,
-    agent: Any = None,
-    user: Any = None,
-) -> Any:
+    agent: Participant | None = None,
+    user: Participant | None = None,
+) -> Orchestrator:
     """The orchestrator named by ``config.orchestrator`` with every part built (or given)."""
     plugins = _plugins(plugins)
     environment = environment or build_environment(config, task, seed, plugins)

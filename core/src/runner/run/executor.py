@@ -193,6 +193,11 @@ async def attempt_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
     return run.model_copy(update={"task_id": task.id, "trial": unit.trial, "seed": seed})
 
 
+def _last_result(state: Any) -> SimulationRun:
+    """The result of the last attempt, once retries are exhausted (still an infrastructure error)."""
+    return state.outcome.result()  # type: ignore[no-any-return]
+
+
 async def run_unit(
     unit: WorkUnit, plugins: Plugins, sleep: Callable[[float], Awaitable[None]] | None = None
 ) -> SimulationRun:
@@ -223,8 +228,8 @@ async def run_unit(
             initial=config.retry_backoff, max=config.retry_backoff_max, jitter=config.retry_backoff
         ),
         retry=retry_if_result(lambda run: run.is_infrastructure_error),
-        retry_error_callback=lambda state: state.outcome.result(),
+        retry_error_callback=_last_result,
         reraise=True,
     )
-    run = await retrying(attempt)
+    run: SimulationRun = await retrying(attempt)
     return run.model_copy(update={"attempts": attempts})

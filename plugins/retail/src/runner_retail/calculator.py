@@ -37,7 +37,7 @@ def evaluate_expression(expression: str) -> Any:
 
     Like ``eval`` on a string, leading spaces are ignored.
     """
-    tree = compile(expression.lstrip(" \t"), "<string>", "eval", ast.PyCF_ONLY_AST)
+    tree = ast.parse(expression.lstrip(" \t"), "<string>", mode="eval")
     return _evaluate(tree.body)
 
 
