@@ -1,8 +1,9 @@
-"""The core's modules import each other in one direction: no import cycles.
+"""The core's modules import each other in one direction: no import cycles, and the package
+graph that docs/architecture.md draws is the code's.
 
-The graph is read from the source (``ast``): each module's top-level imports of ``runner.*``,
-except those under ``if TYPE_CHECKING:``. Imports inside functions are deliberate deferrals
-(of heavy libraries, or of a higher layer for one call) and are not edges of the layering.
+The graph is read from the source (``ast``). For cycles: each module's top-level imports of
+``runner.*``, except those under ``if TYPE_CHECKING:`` (imports inside functions are deliberate
+deferrals). For the documented package graph: every import, deferred ones included.
 """
 
 from __future__ import annotations
@@ -63,6 +64,75 @@ def import_graph() -> dict[str, set[str]]:
     return graph
 
 
+#: Old module paths that forward to their new homes for one release (not packages of the graph).
+SHIMS = {
+    "_moved",
+    "batch",
+    "build",
+    "checkpoint",
+    "executor",
+    "hookspecs",
+    "plugin_discovery",
+    "plugin_options",
+    "progress",
+    "registry",
+    "result_line",
+    "results",
+    "results_jsonl",
+    "simulation",
+}
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Package (``runner.X``'s ``X``) -> the packages it imports anywhere, type-only imports
+    and the facade ``runner`` itself left out."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        source = _package(module)
+        if source in SHIMS or source == "runner":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {
+            id(n)
+            for node in tree.body
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                while name and name not in modules:
+                    name = name.rpartition(".")[0]
+                target = _package(name) if name.startswith("runner.") else None
+                if target and target not in (source, "runner", "_moved"):
+                    graph.setdefault(source, set()).add(target)
+    return graph
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "runner"
+
+
+def documented_graph() -> dict[str, set[str]]:
+    """The table between ``<!-- import-table -->`` markers in docs/architecture.md."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("<!-- import-table -->")[1].split("<!-- /import-table -->")[0]
+    graph = {}
+    for line in table.strip().splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2:
+            graph[cells[0].strip("`")] = {c.strip() for c in cells[1].split(",") if c.strip()}
+    return graph
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components with more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -99,6 +169,12 @@ def test_the_core_has_no_import_cycles() -> None:
     graph = import_graph()
     assert len(graph) > 50 and "runner.llm.gateway" in graph["runner.llm"]
     assert cycles(graph) == []
+
+
+def test_the_documented_package_graph_is_the_codes() -> None:
+    code = package_graph()
+    assert documented_graph() == code
+    assert cycles(code) == []  # one direction between packages too
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
