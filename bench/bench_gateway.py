@@ -62,7 +62,8 @@ async def overhead(url: str, calls: int, rounds: int, model: str = MODEL) -> dic
     from runner.llm.provider import load_litellm
 
     litellm = load_litellm()
-    gateway = LLMGateway()
+    # litellm's path, named: ``auto`` would send these local calls direct
+    gateway = LLMGateway(transport="litellm")
     args = {"api_base": url, "api_key": API_KEY}
 
     async def bare() -> None:
@@ -164,9 +165,12 @@ async def concurrency(
 
     litellm = load_litellm()
     gateway = LLMGateway(max_retries=0, timeout=60)
-    args: dict[str, Any] = {"api_base": url, "api_key": API_KEY}
-    if transport is not None:  # the gateway's opt-in "direct" transport (no litellm)
-        args["transport"] = transport
+    # ``None``: litellm's path, named (``auto`` would send these local calls direct)
+    args: dict[str, Any] = {
+        "api_base": url,
+        "api_key": API_KEY,
+        "transport": transport or "litellm",
+    }
 
     async def call() -> str | None:
         if through_gateway:

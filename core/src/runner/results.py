@@ -13,7 +13,7 @@ __getattr__ = moved(
         "TAU2_RESULTS": "runner.store.layout:TAU2_RESULTS_FILE",
         "TAU2_SIMULATIONS_DIR": "runner.store.layout",
         "ResultsFile": "runner.store",
-        "field_path": "runner.store.locations",
+        "field_path": "runner.models.taskfile",
         "line_of": "runner.store.locations",
         "read_results_file": "runner.store",
     },

@@ -82,7 +82,7 @@ def _validate(item: Any) -> Task:
         more = exc.error_count() - 1
         extra = f" ({more} more problem(s) in this task)" if more else ""
         raise _Invalid(
-            f", field {_field_path(err['loc'], item)}: {err['msg']}{extra}. "
+            f", field {field_path(err['loc'], item)}: {err['msg']}{extra}. "
             "Fix that field; see docs/file-formats.md for the task format."
         ) from None
 
@@ -144,14 +144,15 @@ def _element_lines(text: str) -> list[int]:
     return lines
 
 
-def _field_path(loc: tuple[Any, ...], item: Any) -> str:
-    """The error's location as the user wrote it: ``initial_state.message_history[2].role``.
+def field_path(loc: tuple[Any, ...], data: Any, top: str = "(task)") -> str:
+    """A pydantic error's location as the user wrote it: ``initial_state.message_history[2].role``
+    (``top`` when it is the whole object). Shared by task files and results files.
 
     Pydantic puts union branch names and discriminator tags in the location; a part that is
     not a key (or index) of the data at that point, other than the last, is one of those.
     """
     out = ""
-    node = item
+    node = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         if isinstance(part, int) and isinstance(node, list):
@@ -162,4 +163,4 @@ def _field_path(loc: tuple[Any, ...], item: Any) -> str:
             node = node.get(part)
         elif last and not isinstance(node, dict | list):
             break  # the branch name of a scalar union member
-    return out or "(task)"
+    return out or top

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from runner.errors import RunnerError
+from runner.models.taskfile import field_path
 
 
 def read_text(path: Path) -> str:
@@ -30,22 +31,7 @@ def problem(exc: ValidationError, data: Any) -> str:
     err = max(exc.errors(), key=lambda e: len(e["loc"]))
     more = exc.error_count() - 1
     extra = f" ({more} more problem(s))" if more else ""
-    return f", field {field_path(err['loc'], data)}: {err['msg']}{extra}."
-
-
-def field_path(loc: tuple[Any, ...], data: Any) -> str:
-    """A pydantic error location as the user wrote it (union branch names and tags dropped)."""
-    out = ""
-    node = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(part, int) and isinstance(node, list):
-            out += f"[{part}]"
-            node = node[part] if part < len(node) else None
-        elif isinstance(node, dict) and (part in node or last):
-            out += ("." if out else "") + str(part)
-            node = node.get(part)
-    return out or "(top level)"
+    return f", field {field_path(err['loc'], data, '(top level)')}: {err['msg']}{extra}."
 
 
 def at(path: Path, text: str | None, where: list[Any]) -> str:
