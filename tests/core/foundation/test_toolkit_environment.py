@@ -357,3 +357,34 @@ def test_unvalidated_toolkit_passes_arguments_as_sent() -> None:
     assert missing.error and "amount" in (missing.content or "")
     unknown = raw.execute(ToolCall(id="3", name="nope", arguments={}))
     assert unknown.error and unknown.content == "Error: Tool 'nope' not found."
+
+
+def test_a_tool_parameter_without_a_type_hint_is_refused_when_the_class_is_defined() -> None:
+    from runner import PluginError, ToolKit, tool
+
+    with pytest.raises(PluginError) as info:
+
+        class BikeTools(ToolKit):
+            @tool
+            def rent_bike(self, station_id: str, hours) -> str:  # type: ignore[no-untyped-def]
+                """Rent a bike."""
+                return "ok"
+
+    message = str(info.value)
+    assert "ToolKit BikeTools" in message and "'hours'" in message and "'rent_bike'" in message
+    assert "Add one, e.g. `hours: str`" in message
+
+
+def test_typed_tools_and_untyped_helpers_are_fine() -> None:
+    from runner import ToolKit, tool
+
+    class Fine(ToolKit):
+        @tool
+        def lookup(self, key: str, *args: object, **kwargs: object) -> str:
+            """Look a key up."""
+            return key
+
+        def helper(self, anything):  # type: ignore[no-untyped-def]  # not a tool
+            return anything
+
+    assert Fine().tool_names() == ["lookup"]

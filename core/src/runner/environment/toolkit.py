@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar
 
 from runner.environment.db import DB
+from runner.errors import PluginError
 from runner.environment.tools import TOOL_ATTR, Tool, ToolSpec, build_tool
 
 
@@ -29,6 +31,8 @@ class ToolKit:
                 spec = getattr(value, TOOL_ATTR, None)
                 if isinstance(spec, ToolSpec):
                     specs[spec.name or attr] = (attr, spec)
+                    if klass is cls:
+                        _check_type_hints(cls, spec.name or attr, value)
         cls._tool_specs = specs
 
     @property
@@ -76,3 +80,17 @@ class ToolKit:
 
     def db_hash(self) -> str | None:
         return None if self.db is None else self.db.hash()
+
+
+def _check_type_hints(toolkit: type, name: str, function: Any) -> None:
+    """Refuse a tool parameter without a type hint when its class is defined: the model would
+    get a schema that does not say what to send, and nothing else would notice."""
+    for parameter in list(inspect.signature(function).parameters.values())[1:]:
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if parameter.annotation is inspect.Parameter.empty:
+            raise PluginError(
+                f"ToolKit {toolkit.__name__}: parameter {parameter.name!r} of tool {name!r} has "
+                f"no type hint, so the model's schema would not say what to send. Add one, e.g. "
+                f"`{parameter.name}: str` (tool parameters become the JSON schema the model sees)."
+            )
