@@ -2,6 +2,7 @@
 for one release). Plugins import ``hookimpl`` from :mod:`runner`."""
 
 from runner._moved import moved
+from runner.plugins.hookspecs import HOOK_NAMES as _SPECIFIED
 
 __getattr__ = moved(
     __name__,
@@ -12,6 +13,7 @@ __getattr__ = moved(
             "REGISTRATION_HOOKS",
             "hookimpl",
             "hookspec",
+            *_SPECIFIED,  # the specifications themselves
         )
     },
 )

@@ -9,6 +9,7 @@ __getattr__ = moved(
         for name in (
             "BUILTIN_MODULES",
             "ENTRY_POINT_GROUP",
+            "JSON_KEYS",
             "PluginInfo",
             "core_version",
             "describe_failure",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from foundation_helpers import entry_point
+from runner import PluginError
 from runner.plugins import PluginOptions, Plugins, hookspecs
 
 ModuleMaker = Callable[[str, str], str]
@@ -167,6 +168,26 @@ def runner_run_end(results):
     assert "plugin observer_broken hook runner_run_end raised" in err and "observer bug" in err
 
 
+def test_a_raising_observer_is_a_plugin_error_under_strict_plugins(
+    plugin_module: ModuleMaker,
+) -> None:
+    mod = plugin_module(
+        "observer_strict",
+        """
+from runner import hookimpl
+
+@hookimpl
+def runner_simulation_end(result):
+    raise RuntimeError("observer bug")
+""",
+    )
+    eps = [entry_point(mod, mod)]
+    plugins = Plugins(PluginOptions(strict=True), entry_points=eps).load()
+    with pytest.raises(PluginError, match="plugin observer_strict hook runner_simulation_end") as e:
+        plugins.notify("runner_simulation_end", config="c", result="r")
+    assert isinstance(e.value.__cause__, RuntimeError)
+
+
 def test_a_plugin_that_failed_to_register_gets_no_lifecycle_calls(
     plugin_module: ModuleMaker,
 ) -> None:
@@ -203,6 +224,8 @@ def test_the_hook_name_table_names_exactly_the_specifications() -> None:
     ("old", "name", "new"),
     [
         ("runner.hookspecs", "hookimpl", "runner.plugins.hookspecs"),
+        ("runner.hookspecs", "runner_run_end", "runner.plugins.hookspecs"),
+        ("runner.plugin_discovery", "JSON_KEYS", "runner.plugins.discovery"),
         ("runner.plugin_options", "PluginOptions", "runner.plugins.options"),
         ("runner.plugin_discovery", "PluginInfo", "runner.plugins.discovery"),
         ("runner.registry", "Registry", "runner.plugins.registry"),

@@ -3,9 +3,10 @@
 Plugins implement these with ``@runner.hookimpl`` in the module named by their ``runner`` entry
 point. Registration hooks receive a ``register`` callable (the pattern of ``llm`` and
 ``datasette``) so that a plugin never imports or mutates a registry directly. Lifecycle hooks are
-observers: synchronous, cheap, and an exception in one is logged, never fatal. Every hook is
-called through pluggy, so an implementation may take only the arguments it needs, and
-``tryfirst``/``trylast``, ``wrapper=True`` and ``specname`` work as pluggy documents.
+observers: synchronous, cheap, and an exception in one is reported on stderr naming the plugin,
+not fatal (unless ``--strict-plugins``). Every hook is called through pluggy, so an
+implementation may take only the arguments it needs, and ``tryfirst``/``trylast``,
+``wrapper=True`` and ``specname`` work as pluggy documents.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ REGISTRY_LABELS: dict[str, str] = {
 }
 #: Registration hooks and the registry each one fills.
 REGISTRATION_HOOKS: dict[str, str] = {f"register_{kind}": kind for kind in REGISTRY_LABELS}
-#: Observers of a run, called through pluggy; one that raises is reported, never fatal.
+#: Observers of a run, called through pluggy; one that raises is reported (fatal only with
+#: ``--strict-plugins``).
 LIFECYCLE_HOOKS = ("runner_run_start", "runner_simulation_end", "runner_run_end")
 #: Every hook of the contract.
 HOOK_NAMES = frozenset({*REGISTRATION_HOOKS, "register_commands", *LIFECYCLE_HOOKS})

@@ -135,7 +135,7 @@ class Plugins:
             return self._fail(info, f"invalid hook implementation: {describe_failure(exc)}")
         self._modules[info.name] = module
         info.hooks = sorted(implemented)
-        _guard_observers(self.pm, module)
+        _guard_observers(self.pm, module, strict=self.options.strict)
         self._collect(info, module)
 
     def _collect(self, info: PluginInfo, module: Any) -> None:
@@ -198,7 +198,7 @@ class Plugins:
     # -- queries -------------------------------------------------------------------------
     @property
     def hook_names(self) -> frozenset[str]:
-        """Every hook of the contract (:mod:`runner.hookspecs`)."""
+        """Every hook of the contract (:mod:`runner.plugins.hookspecs`)."""
         return self._spec_names
 
     @property
@@ -258,7 +258,8 @@ class Plugins:
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a lifecycle hook of every plugin that loaded, through pluggy (an observer that
-        raises is reported on stderr and the others still run: see :func:`_guard_observers`)."""
+        raises is reported on stderr and the others still run, or is a :class:`PluginError`
+        under ``--strict-plugins``: see :func:`_guard_observers`)."""
         failed = [self._modules[i.name] for i in self.failed if i.name in self._modules]
         caller = self.pm.subset_hook_caller(hook_name, remove_plugins=failed)
         caller(**kwargs)
@@ -269,26 +270,38 @@ class Plugins:
         return self.pm.subset_hook_caller(hook_name, remove_plugins=others)
 
 
-def _guard_observers(pm: pluggy.PluginManager, module: Any) -> None:
+def _guard_observers(pm: pluggy.PluginManager, module: Any, strict: bool = False) -> None:
     """Make ``module``'s lifecycle hooks report their exceptions instead of raising them.
 
-    pluggy stops a hook call at the first exception, so one broken observer would silence the
-    ones after it and end the run; observers must never break a run. Each plain implementation
-    (hook wrappers are left alone) is replaced by a guard with the same arguments: pluggy still
-    decides the order and passes only the arguments the function names.
+    Observers must never break a run, and one broken observer must not silence the others. The
+    guard has to sit around each implementation: pluggy stops a hook call at the first
+    exception, so a hook wrapper registered by the core would see the error only after the
+    remaining implementations were skipped. Each plain implementation (hook wrappers are left
+    alone: they see the others' results and errors as pluggy documents) has its ``function``
+    replaced by a guard once pluggy has read its signature, so pluggy still decides the order and
+    passes only the arguments the function names. With ``strict`` (``--strict-plugins``) the
+    guard raises :class:`PluginError` naming the plugin instead, as a plugin that fails to load
+    does.
     """
     for hook_name in hookspecs.LIFECYCLE_HOOKS:
         for impl in getattr(pm.hook, hook_name).get_hookimpls():
             if impl.plugin is module and not (impl.hookwrapper or impl.wrapper):
-                impl.function = _reporting(impl.function, impl.plugin_name, hook_name)
+                impl.function = _reporting(impl.function, impl.plugin_name, hook_name, strict)
 
 
-def _reporting(function: Callable[..., Any], plugin: str, hook_name: str) -> Callable[..., Any]:
+def _reporting(
+    function: Callable[..., Any], plugin: str, hook_name: str, strict: bool
+) -> Callable[..., Any]:
     @functools.wraps(function)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except Exception:
+        except Exception as exc:
+            if strict:
+                raise PluginError(
+                    f"plugin {plugin} hook {hook_name} raised {describe_failure(exc)} and "
+                    "--strict-plugins (RUNNER_STRICT_PLUGINS) is on."
+                ) from exc
             print(
                 f"warning: plugin {plugin} hook {hook_name} raised:\n{traceback.format_exc()}",
                 file=sys.stderr,
