@@ -91,6 +91,7 @@ async def _measure() -> dict[str, float]:
     load_ms = 1000 * (time.process_time() - start)
     tasks = domain.all_tasks()
     clear_cache()
+    preflight = _preflight_ms(domain, tasks)
     first = await _pass(domain, tasks, clear_each=False)
     later = await _pass(domain, tasks, clear_each=False)
     uncached = await _pass(domain, tasks, clear_each=True)
@@ -107,7 +108,24 @@ async def _measure() -> dict[str, float]:
         "ms_per_simulation_later_trial": round(later, 2),
         "ms_per_simulation_uncached": round(uncached, 2),
         "baseline_ms_per_simulation_uncached": round(baseline, 1),
+        "preflight_ms_all_tasks": round(preflight, 1),
+        "preflight_ms_per_task": round(preflight / len(tasks), 3),
     }
+
+
+def _preflight_ms(domain: Any, tasks: list[Any]) -> float:
+    """CPU ms of ``runner run``'s task pre-flight (replaying every task's expected actions,
+    ``runner.run.preflight``) over ``tasks``; median of 5 rounds."""
+    import statistics
+
+    from runner.run.preflight import check_tasks
+
+    rounds = []
+    for _ in range(5):
+        start = time.process_time()
+        assert check_tasks(tasks, domain.environment) == []
+        rounds.append(1000 * (time.process_time() - start))
+    return statistics.median(rounds)
 
 
 def main() -> dict[str, Any]:

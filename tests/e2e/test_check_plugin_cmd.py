@@ -169,7 +169,7 @@ class Raising(ToyDomain):
 
 class BadSchemaTools(ToyTools):
     @tool(name="peek at counter")
-    def peek(self, name) -> int:  # type: ignore[no-untyped-def]  # no type: the model cannot know it
+    def peek(self, name: str) -> int:  # the name has spaces: no model can call it
         """Look at a counter.
 
         Args:

@@ -141,6 +141,8 @@ def config_to_args(config: Any, plugin_modules: tuple[str, ...] = ()) -> list[st
         args.append("--no-progress")
     if data.get("force_resume"):
         args.append("--force-resume")
+    if data.get("strict_tasks"):
+        args.append("--strict-tasks")
     return args
 
 
@@ -323,6 +325,13 @@ def _options(f: Any) -> Any:
             is_flag=True,
             default=None,
             help="Resume even if the configuration changed.",
+        ),
+        click.option(
+            "--strict-tasks",
+            is_flag=True,
+            default=None,
+            help="Stop before running when a selected task's expected actions fail (or a tool "
+            "writes without write=True); without it these are warnings.",
         ),
         click.option("--progress/--no-progress", default=None, help="Show progress on stderr."),
         click.option(

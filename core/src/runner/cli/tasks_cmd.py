@@ -46,6 +46,15 @@ def tasks(
     config = RunConfig(domain=domain, task_split=task_split, domain_options=dict(domain_options))
     dom = get_domain(config, get_plugins())
     selected = dom.tasks(task_split)
+    from runner.errors import RunnerError
+    from runner.run.preflight import check_tasks
+
+    try:
+        warnings = check_tasks(selected, dom.environment)
+    except RunnerError as exc:  # no environment (a missing database): the tasks still list
+        warnings = [f"the expected actions were not replayed: {exc}"]
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps([t.to_json() for t in selected], indent=2, ensure_ascii=False))
         return

@@ -6,8 +6,8 @@ import inspect
 from typing import Any, ClassVar
 
 from runner.environment.db import DB
-from runner.errors import PluginError
 from runner.environment.tools import TOOL_ATTR, Tool, ToolSpec, build_tool
+from runner.errors import PluginError
 
 
 class ToolKit:

@@ -117,7 +117,11 @@ def expected_state(task: Task, environment_factory: Callable[[], Any]) -> Expect
     return state
 
 
-def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> ExpectedState:
+def start_of_expected(
+    task: Task, environment_factory: Callable[[], Any]
+) -> tuple[Any, list[WriteCall] | None]:
+    """A fresh environment in the state a task's expected actions start from (its initial state,
+    then the write calls of its message history), and those writes (``None`` when one failed)."""
     env = environment_factory()
     env.apply_initial_state(_init_only(task))
     writes: list[WriteCall] | None = []
@@ -126,10 +130,20 @@ def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> Exp
         clean = _execute_writes(env, [c for c, _ in calls_with_results(history)], writes or [])
         if not clean:
             writes = None
-    calls = [
+    return env, writes
+
+
+def expected_calls(task: Task) -> list[ToolCall]:
+    """The task's expected actions as tool calls, in order."""
+    return [
         ToolCall(id=f"expected_{i}", name=a.name, arguments=a.arguments, requestor=a.requestor)
         for i, a in enumerate(task.expected_actions())
     ]
+
+
+def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> ExpectedState:
+    env, writes = start_of_expected(task, environment_factory)
+    calls = expected_calls(task)
     for call in calls:
         result = env.execute(call)
         if writes is not None and env.is_write(call):

@@ -29,6 +29,7 @@ RESUME_IGNORED = frozenset(
         "progress",
         "resume",
         "force_resume",
+        "strict_tasks",
     }
 )
 
@@ -84,6 +85,9 @@ class RunConfig(BaseModel):
     resume: bool = True
     #: Resume even when the stored configuration differs from this one.
     force_resume: bool = False
+    #: A task whose expected actions fail (or a tool that writes without ``write=True``) is an
+    #: error before anything runs, instead of a warning.
+    strict_tasks: bool = False
 
     def comparable(self) -> dict[str, Any]:
         """The fields that must match for a resume to be allowed."""

@@ -147,6 +147,7 @@ async def arun_tasks(
     if not tasks:
         raise ConfigError("No tasks to run: the task selection is empty.")
     build.check_names(config, plugins)
+    _check_tasks(config, tasks, plugins, log)
     gateway = build.run_gateway(config)
     keys = unit_keys(config, tasks)
     task_by_id = {task.id: task for task in tasks}
@@ -244,6 +245,17 @@ def _measure_client(
     note = litellm_cpu_note(result.llm_calls, result.cpu_seconds, result.wall_seconds)
     if note:
         result.warnings.append(note)
+
+
+def _check_tasks(config: RunConfig, tasks: Sequence[Task], plugins: Plugins, log: Log) -> None:
+    """Replay the tasks' expected actions before anything is written (:mod:`.preflight`)."""
+    from runner.run.preflight import check_tasks, strict_error
+
+    warnings = check_tasks(tasks, build.environment_factory(config, plugins))
+    if warnings and config.strict_tasks:
+        raise strict_error(warnings)
+    for warning in warnings:
+        log(f"warning: {warning}")
 
 
 @contextlib.contextmanager
