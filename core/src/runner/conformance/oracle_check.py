@@ -22,13 +22,25 @@ from runner.conformance import FAIL, PASS, WARN, Subject, describe
 
 
 def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
+    from runner.conformance.task_checks import task_problems
+
     tasks = subject.tasks()
-    subject.domain.environment()  # a domain that cannot build one fails here, once
+    probe = subject.domain.environment()  # a domain that cannot build one fails here, once
     failures: list[dict[str, Any]] = []
     inconsistent: list[dict[str, Any]] = []
     failing_calls: list[dict[str, Any]] = []
+    unjudged: list[dict[str, Any]] = []
     results = _run(_simulate_all(subject.domain, tasks))
     for task, outcome in zip(tasks, results, strict=True):
+        if task_problems(task, probe):  # told once, by the references check, with its fix
+            unjudged.append(
+                {
+                    "task_id": task.id,
+                    "note": "not judged: it names a tool or function that does not exist (see "
+                    "the references check); fix that first",
+                }
+            )
+            continue
         if isinstance(outcome, list):
             failures.append({"task_id": task.id, "failed_checks": outcome})
             continue
@@ -47,18 +59,21 @@ def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
             inconsistent.append(entry)
         else:
             failures.append(entry)
-    passed = len(tasks) - len(failures) - len(inconsistent)
+    passed = len(tasks) - len(failures) - len(inconsistent) - len(unjudged)
     summary = f"{passed} of {len(tasks)} tasks score 1.0"
     notes = []
+    if unjudged:
+        notes.append(f"{len(unjudged)} not judged (broken references)")
     if inconsistent:
         ids = ", ".join(e["task_id"] for e in inconsistent)
         notes.append(f"{len(inconsistent)} contradict themselves ({ids})")
     if failing_calls:
         notes.append(f"{len(failing_calls)} have expected actions that return an error")
     if failures:
-        return FAIL, summary + f"; {len(failures)} fail", failures + inconsistent + failing_calls
+        evidence = failures + inconsistent + failing_calls + unjudged
+        return FAIL, summary + f"; {len(failures)} fail", evidence
     if notes:
-        return WARN, summary + "; " + "; ".join(notes), inconsistent + failing_calls
+        return WARN, summary + "; " + "; ".join(notes), inconsistent + failing_calls + unjudged
     return PASS, summary, []
 
 

@@ -58,7 +58,7 @@ def check_references(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     failures: list[dict[str, Any]] = []
     tasks = subject.tasks()
     for task in tasks:
-        problems = _task_problems(task, probe)
+        problems = task_problems(task, probe)
         if not problems:
             try:
                 domain.environment().apply_initial_state(task.initial_state)
@@ -69,18 +69,22 @@ def check_references(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     return status, f"{len(tasks)} tasks; {len(failures)} problem(s)", failures[:MAX_LISTED]
 
 
-def _task_problems(task: Any, env: Any) -> list[str]:
+def task_problems(task: Any, env: Any) -> list[str]:
+    """What a task names that does not exist (tools, arguments, functions), each with its fix."""
+    from runner.evaluation.state import expected_calls
+    from runner.run.preflight import refused_arguments, unknown_tool
+
     problems = []
-    for action in task.expected_actions():
-        kit = env.toolkit_for(action.requestor)
-        if kit is None or not kit.has_tool(action.name):
-            problems.append(f"expected action {action.name!r} is not a {action.requestor} tool")
+    for call in expected_calls(task):
+        problem = unknown_tool(env, call)
+        if problem is not None:
+            problems.append(f"expected action {call.name!r}: {problem}. Fix the task's action name")
             continue
-        try:
-            kit.get_tool(action.name).validate(dict(action.arguments))
-        except Exception as exc:
+        problem = refused_arguments(env, call)
+        if problem is not None:
             problems.append(
-                f"expected action {action.name!r} has invalid arguments: {describe(exc)}"
+                f"expected action {call.name!r}: {problem}. Fix the task's arguments (or the "
+                "tool's type hints)"
             )
     criteria = task.evaluation_criteria
     calls = list(criteria.env_assertions or []) if criteria else []
@@ -91,6 +95,7 @@ def _task_problems(task: Any, env: Any) -> list[str]:
         fn = getattr(kit, call.func_name, None) if kit is not None else None
         if fn is None or call.func_name.startswith("_") or not callable(fn):
             problems.append(
-                f"function {call.func_name!r} does not exist on the {call.env_type} side"
+                f"function {call.func_name!r} does not exist on the {call.env_type} side: "
+                "define it on that side's toolkit, or fix the task's func_name"
             )
     return problems

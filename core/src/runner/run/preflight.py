@@ -37,7 +37,7 @@ def check_tasks(tasks: Iterable[Task], environment_factory: Callable[[], Any]) -
         env, _ = start_of_expected(task, environment_factory)
         failures: list[str] = []
         for number, call in enumerate(expected_calls(task), start=1):
-            failure = _unknown_tool(env, call) or _refused_arguments(env, call)
+            failure = unknown_tool(env, call) or refused_arguments(env, call)
             if failure is not None:
                 failures.append(f"action {number} {_describe(call)}: {failure}")
                 continue
@@ -69,7 +69,9 @@ def strict_error(warnings: list[str]) -> ConfigError:
     )
 
 
-def _unknown_tool(env: Any, call: ToolCall) -> str | None:
+def unknown_tool(env: Any, call: ToolCall) -> str | None:
+    """Why ``call`` names no tool of its requestor's side (with a did-you-mean and the real
+    tools), or ``None``; shared with ``runner check-plugin``."""
     kit = env.toolkit_for(call.requestor)
     if kit is None:
         return f"the domain has no {call.requestor} tools"
@@ -83,7 +85,8 @@ def _unknown_tool(env: Any, call: ToolCall) -> str | None:
     )
 
 
-def _refused_arguments(env: Any, call: ToolCall) -> str | None:
+def refused_arguments(env: Any, call: ToolCall) -> str | None:
+    """Why ``call``'s tool refuses its arguments, or ``None``."""
     try:
         env.toolkit_for(call.requestor).get_tool(call.name).validate(dict(call.arguments))
     except Exception as exc:
