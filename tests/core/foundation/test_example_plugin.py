@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from foundation_helpers import EXAMPLE_PACKAGE, WheelVenv
+from repo_paths import REPO
 
 pytestmark = pytest.mark.slow  # shares the wheel virtualenv of test_plugin_wheels.py
 
@@ -114,3 +115,12 @@ def test_runner_run_scores_the_example(
     ]
     assert sorted(r["task_id"] for r in results) == ["ask_neuromancer", "borrow_dune"]
     assert all(r["reward_info"]["reward"] == 1.0 for r in results), results
+
+
+def test_the_guides_agent_example_is_the_whole_agent() -> None:
+    """§3 shows the example agent complete (its state type and helpers too), as it ships."""
+    guide = (REPO / "docs" / "plugin-authoring.md").read_text(encoding="utf-8")
+    marker = "# src/runner_example/agent.py (complete, without its module docstring)\n"
+    shown = guide.split(marker, 1)[1].split("```", 1)[0]
+    source = (EXAMPLE_PACKAGE / "src" / "runner_example" / "agent.py").read_text(encoding="utf-8")
+    assert shown == source[source.index("from __future__ import annotations") :]

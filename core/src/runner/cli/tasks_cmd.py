@@ -61,10 +61,16 @@ def tasks(
     from rich.console import Console
     from rich.table import Table
 
-    split = task_split or "default"
+    splits = list(dom.splits())
+    if task_split:
+        split = task_split
+    elif splits:
+        split = "base (default)" if "base" in splits else "all tasks (default)"
+    else:
+        split = "all tasks (the domain has no splits)"
+    known = f"; splits: {', '.join(splits)}" if splits else ""
     table = Table(
-        title=f"{domain}: {len(selected)} tasks (split {split}; splits: {', '.join(dom.splits())})",
-        title_justify="left",
+        title=f"{domain}: {len(selected)} tasks (split: {split}{known})", title_justify="left"
     )
     for col in ("id", "description", "actions", "reward basis"):
         table.add_column(col, overflow="fold")
