@@ -6,6 +6,7 @@ import json
 from enum import Enum
 from typing import Annotated, Literal, Optional
 
+import jsonschema
 import pytest
 from pydantic import BaseModel, Field
 from runner import ToolKit, function_schema, tool
@@ -155,7 +156,6 @@ def test_property_called_title_and_constraints_are_kept() -> None:
 
 
 def test_every_schema_is_valid_json_schema_2020_12() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     for name, schema in SCHEMAS.items():
         parameters = schema["function"]["parameters"]
         jsonschema.Draft202012Validator.check_schema(parameters)

@@ -2,8 +2,8 @@
 
 OpenAI's format: ``{"type": "function", "function": {"name", "description", "parameters"}}``;
 the name matches ``^[a-zA-Z0-9_-]{1,64}$``; ``parameters`` is a JSON Schema object whose
-``required`` names are properties. The parameters are also checked as JSON Schema (with the
-``jsonschema`` package when it is installed) and every ``$ref`` must resolve.
+``required`` names are properties. The parameters are also checked as JSON Schema (draft
+2020-12, with the ``jsonschema`` package) and every ``$ref`` must resolve.
 """
 
 from __future__ import annotations
@@ -116,11 +116,10 @@ def _resolve(ref: str, root: dict[str, Any]) -> Any:
 
 
 def _jsonschema_problems(params: dict[str, Any]) -> list[str]:
-    try:
-        from jsonschema import Draft202012Validator
-        from jsonschema.exceptions import SchemaError
-    except ImportError:  # the structural checks above still ran
-        return []
+    # Imported here, not at the top: only the conformance checks need it (a declared dependency).
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(params)
     except SchemaError as exc:

@@ -35,7 +35,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+try:
+    from aiohttp import web
+except ImportError as error:  # pragma: no cover - depends on the installed extras
+    raise ImportError(
+        "runner.testing's local LLM server needs aiohttp, which the core does not install by "
+        "default: it is the 'testing' extra of runner-core. Install it with "
+        "`pip install 'runner-core[testing]'` (the development workspace, `make sync`, "
+        "already includes it)."
+    ) from error
 
 from runner.testing import replies
 from runner.testing.completions import completion_body, stream_chunks
