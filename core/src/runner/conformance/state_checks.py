@@ -85,7 +85,9 @@ def check_state_hash(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
         if before != after:
             failures.append(
                 {
-                    "problem": "a read-only tool call changed the state",
+                    "problem": f"tool {call.name!r} is not marked as a write tool but changed the "
+                    "state: mark it `@tool(write=True)` (the evaluator replays only write "
+                    "tools), or make it read only",
                     "task_id": getattr(task, "id", None),
                     "tool": call.name,
                     "requestor": call.requestor,
