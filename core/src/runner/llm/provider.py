@@ -76,7 +76,8 @@ def load_litellm() -> ModuleType:
 
     litellm.suppress_debug_info = True
     litellm.set_verbose = False
-    litellm.telemetry = False
+    if isinstance(getattr(litellm, "telemetry", None), bool):  # older litellm; now a subpackage
+        litellm.telemetry = False
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     if already_imported:  # its constants were read before we could set the environment
