@@ -69,12 +69,10 @@ def test_wrong_field_type_names_task_id_index_line_and_field_path(tmp_path: Path
     data = copy_good()
     data[1]["evaluation_criteria"]["reward_basis"] = ["DB", "DBX"]
     path = write(tmp_path, data)
-    task_line = (
-        next(i for i, s in enumerate(path.read_text().splitlines(), 1) if '"id": "b"' in s) - 1
-    )
+    field_line = next(i for i, s in enumerate(path.read_text().splitlines(), 1) if '"DBX"' in s)
     message = error_of(path)
     assert (
-        f"line {task_line}, task 1 (id 'b'), field evaluation_criteria.reward_basis[1]" in message
+        f"line {field_line}, task 1 (id 'b'), field evaluation_criteria.reward_basis[1]" in message
     )
     assert "'DB'" in message and "docs/file-formats.md" in message
 
@@ -139,10 +137,36 @@ def test_line_numbers_work_on_one_line_files_and_strings_with_brackets(tmp_path:
         write(tmp_path, text=json.dumps(data))
     )
     pretty = write(tmp_path, data)
-    expected = (
-        next(i for i, s in enumerate(pretty.read_text().splitlines(), 1) if '"id": "b"' in s) - 1
+    expected = next(
+        i for i, s in enumerate(pretty.read_text().splitlines(), 1) if '"user_scenario": {}' in s
     )
-    assert f"line {expected}, task 1" in error_of(pretty)
+    assert f"line {expected}, task 1" in error_of(pretty)  # the line of the bad field
+
+
+def test_every_invalid_task_is_reported_at_once_at_its_fields_line(tmp_path: Path) -> None:
+    data = copy_good()
+    data[0]["user_scenario"] = {}
+    data[1]["evaluation_criteria"]["reward_basis"] = ["DBX"]
+    del data[2]["id"]
+    path = write(tmp_path, {"tasks": data})
+    lines = path.read_text().splitlines()
+    dbx = next(i for i, s in enumerate(lines, 1) if '"DBX"' in s)
+    scenario = next(i for i, s in enumerate(lines, 1) if '"user_scenario": {}' in s)
+    message = error_of(path)
+    assert message.startswith(f"Task file {path}: 3 invalid task(s), each where its problem is")
+    assert f"line {scenario}, task 0 (id 'a'), field user_scenario.instructions" in message
+    assert f"line {dbx}, task 1 (id 'b'), field evaluation_criteria.reward_basis[0]" in message
+    assert "task 2, field id: Field required" in message
+
+
+def test_the_list_of_invalid_tasks_is_bounded(tmp_path: Path) -> None:
+    from runner.models.taskfile import MAX_REPORTED
+
+    bad = [{"id": f"t{i}", "user_scenario": {}} for i in range(MAX_REPORTED + 5)]
+    message = error_of(write(tmp_path, bad))
+    assert f"{MAX_REPORTED + 5} invalid task(s)" in message
+    assert message.count("field user_scenario.instructions") == MAX_REPORTED
+    assert "; ... and 5 more invalid task(s). Fix each one" in message
 
 
 def test_task_errors_are_runner_errors_and_value_errors(tmp_path: Path) -> None:

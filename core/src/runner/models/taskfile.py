@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,18 @@ def load_tasks(path: str | Path) -> list[Task]:
     return parse_tasks(raw, source=str(path), text=text)
 
 
+#: Invalid tasks listed in one error (the rest are counted).
+MAX_REPORTED = 20
+
+
 def parse_tasks(raw: Any, source: str = "<tasks>", text: str | None = None) -> list[Task]:
-    """Validate already-parsed task data; ``source`` and ``text`` make errors precise."""
-    if isinstance(raw, dict) and isinstance(raw.get("tasks"), list):
+    """Validate already-parsed task data; ``source`` and ``text`` make errors precise.
+
+    Every invalid task is reported at once (up to :data:`MAX_REPORTED`), each at the line of
+    its bad field, so one round of fixes is enough.
+    """
+    wrapped = isinstance(raw, dict) and isinstance(raw.get("tasks"), list)
+    if wrapped:
         raw = raw["tasks"]
     if not isinstance(raw, list):
         raise TaskFileError(
@@ -46,34 +56,53 @@ def parse_tasks(raw: Any, source: str = "<tasks>", text: str | None = None) -> l
         )
     tasks: list[Task] = []
     seen: dict[str, int] = {}
-    lines: list[int] | None = None  # computed only when an error needs them
+    problems: list[tuple[int, Any, _Invalid]] = []
     for index, item in enumerate(raw):
         try:
             task = _validate(item)
         except _Invalid as problem:
-            if lines is None:
-                lines = _element_lines(text) if text else []
-            where = _where(source, index, item, lines)
-            raise TaskFileError(f"{where}{problem}") from None
+            problems.append((index, item, problem))
+            continue
         if task.id in seen:
-            if lines is None:
-                lines = _element_lines(text) if text else []
-            raise TaskFileError(
-                f"{_where(source, index, item, lines)}: duplicate task id {task.id!r} "
-                f"(first at task {seen[task.id]}). Task ids must be unique within a file."
+            problems.append(
+                (
+                    index,
+                    item,
+                    _Invalid(
+                        f": duplicate task id {task.id!r} (first at task {seen[task.id]})",
+                        advice="Task ids must be unique within a file.",
+                    ),
+                )
             )
+            continue
         seen[task.id] = index
         tasks.append(task)
+    if problems:
+        raise _file_error(source, text, ("tasks",) if wrapped else (), problems)
     return tasks
 
 
+FORMAT_ADVICE = "Fix that field; see docs/file-formats.md for the task format."
+
+
 class _Invalid(Exception):
-    """What is wrong with one task (the caller adds where it is)."""
+    """What is wrong with one task (the caller adds where it is): ``path`` is the data path of
+    the bad field within the task, when there is one; ``advice`` says what to do."""
+
+    def __init__(
+        self, message: str, path: tuple[Any, ...] = (), advice: str = FORMAT_ADVICE
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.advice = advice
 
 
 def _validate(item: Any) -> Task:
     if not isinstance(item, dict):
-        raise _Invalid(f": expected a task object, found {type(item).__name__}.")
+        raise _Invalid(
+            f": expected a task object, found {type(item).__name__}",
+            advice="Each element of the list must be a JSON object.",
+        )
     try:
         return Task.model_validate(item)
     except ValidationError as exc:
@@ -82,9 +111,41 @@ def _validate(item: Any) -> Task:
         more = exc.error_count() - 1
         extra = f" ({more} more problem(s) in this task)" if more else ""
         raise _Invalid(
-            f", field {field_path(err['loc'], item)}: {err['msg']}{extra}. "
-            "Fix that field; see docs/file-formats.md for the task format."
+            f", field {field_path(err['loc'], item)}: {err['msg']}{extra}",
+            _data_path(err["loc"], item),
         ) from None
+
+
+def _file_error(
+    source: str,
+    text: str | None,
+    prefix: tuple[Any, ...],
+    problems: list[tuple[int, Any, _Invalid]],
+) -> TaskFileError:
+    lines = value_lines(text) if text else {}
+    located = [
+        _where(index, item, _line_of(lines, (*prefix, index, *problem.path))) + str(problem)
+        for index, item, problem in problems[:MAX_REPORTED]
+    ]
+    if len(located) == 1:
+        return TaskFileError(f"Task file {source}, {located[0]}. {problems[0][2].advice}")
+    more = len(problems) - len(located)
+    rest = f"; ... and {more} more invalid task(s)" if more else ""
+    return TaskFileError(
+        f"Task file {source}: {len(problems)} invalid task(s), each where its problem is: "
+        + "; ".join(located)
+        + rest
+        + ". Fix each one; see docs/file-formats.md for the task format."
+    )
+
+
+def _line_of(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int | None:
+    """The line of the deepest part of ``path`` that the text has."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return None
 
 
 def dump_tasks(tasks: list[Task]) -> list[dict[str, Any]]:
@@ -92,56 +153,87 @@ def dump_tasks(tasks: list[Task]) -> list[dict[str, Any]]:
     return [t.to_json() for t in tasks]
 
 
-def _where(source: str, index: int, item: Any, lines: list[int]) -> str:
-    where = f"Task file {source}"
-    if index < len(lines):
-        where += f", line {lines[index]}"
-    where += f", task {index}"
+def _where(index: int, item: Any, line: int | None) -> str:
+    where = f"line {line}, " if line is not None else ""
+    where += f"task {index}"
     task_id = item.get("id") if isinstance(item, dict) else None
     if task_id is not None:
         where += f" (id {task_id!r})"
     return where
 
 
-def _element_lines(text: str) -> list[int]:
-    """The line on which each element of the file's task list starts.
+def value_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """The line on which every value of a JSON text starts, by its path (keys and indices).
 
-    A small scanner (strings and escapes aware) over the JSON text: the task list is the first
-    array met; its elements start at depth one below it.
+    A small recursive scanner (strings and escapes aware), run only to place an error: the
+    ``json`` module keeps no positions.
     """
-    lines: list[int] = []
-    line, depth, list_depth = 1, 0, None
-    in_string = escaped = False
-    expecting = False
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-            continue
-        if ch.isspace() or ch == ",":
-            if ch == "," and list_depth is not None and depth == list_depth:
-                expecting = True
-            continue
-        if expecting and depth == list_depth:
-            lines.append(line)
-            expecting = False
+    lines: dict[tuple[Any, ...], int] = {}
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_left(newlines, pos) + 1
+
+    def skip(pos: int) -> int:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        return pos
+
+    def string_end(pos: int) -> int:  # pos at the opening quote; returns after the closing one
+        pos += 1
+        while pos < len(text) and text[pos] != '"':
+            pos += 2 if text[pos] == "\\" else 1
+        return pos + 1
+
+    def value(pos: int, path: tuple[Any, ...]) -> int:
+        pos = skip(pos)
+        lines[path] = line_at(pos)
+        if pos >= len(text):
+            return pos
+        ch = text[pos]
+        if ch == "{":
+            pos = skip(pos + 1)
+            while pos < len(text) and text[pos] != "}":
+                key_end = string_end(pos)
+                key = json.loads(text[pos:key_end])
+                pos = skip(key_end)
+                pos = value(pos + 1, (*path, key))  # after the colon
+                pos = skip(pos)
+                if pos < len(text) and text[pos] == ",":
+                    pos = skip(pos + 1)
+            return pos + 1
+        if ch == "[":
+            pos = skip(pos + 1)
+            index = 0
+            while pos < len(text) and text[pos] != "]":
+                pos = skip(value(pos, (*path, index)))
+                index += 1
+                if pos < len(text) and text[pos] == ",":
+                    pos = skip(pos + 1)
+            return pos + 1
         if ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if ch == "[" and list_depth is None:
-                list_depth, expecting = depth, True
-        elif ch in "]}":
-            if depth == list_depth:
-                break
-            depth -= 1
+            return string_end(pos)
+        while pos < len(text) and text[pos] not in ",]}":
+            pos += 1
+        return pos
+
+    value(0, ())
     return lines
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """The keys and indices of ``loc`` that exist in ``data`` (pydantic's union and tag parts
+    left out), as :func:`field_path` walks them."""
+    path: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+    return tuple(path)
 
 
 def field_path(loc: tuple[Any, ...], data: Any, top: str = "(task)") -> str:
