@@ -1,17 +1,18 @@
 """The ``direct`` transport: OpenAI-compatible chat completions over pyreqwest, without litellm.
 
-litellm translates between providers, and that costs about 5-8 ms of client CPU per call (its
+litellm translates between providers, and that costs milliseconds of client CPU per call (its
 dispatch, logging object, cost calculation and response conversion). An endpoint that already
 speaks OpenAI's chat-completions API (OpenAI itself, vLLM, a self-hosted server, the local test
 server) needs none of it. The HTTP client is pyreqwest (Rust's reqwest, on its own thread): the
 event loop only hands it a request and picks up the answer. With a thousand calls starting at
-once, a Python client (aiohttp) spent ~0.3 ms of event-loop CPU per call, mostly opening
-connections, which alone came close to the time left beside a 2 s answer. With
+once, a Python client (aiohttp) spent event-loop CPU on every call, mostly opening
+connections, which alone used up most of the time left beside a slow answer. With
 ``"transport": "direct"`` in a call's arguments
 (``--agent-llm-args '{"api_base": "...", "transport": "direct"}'``) the gateway POSTs the request
-itself: more than 10x less CPU per call, which is what lets one process keep a thousand
-conversations in flight. Everything else is the gateway's as usual (retries, timeouts, cache,
-cost, key scrubbing), streaming included: :func:`astream` reads the server-sent events.
+itself: a small fraction of litellm's CPU per call, which is what lets one process keep a
+thousand conversations in flight (figures in ``docs/performance.md``). Everything else is the
+gateway's as usual (retries, timeouts, cache, cost, key scrubbing), streaming included:
+:func:`astream` reads the server-sent events.
 
 The request body is the OpenAI one: ``model`` (a leading ``openai/``, ``hosted_vllm/`` or
 ``custom_openai/`` provider prefix is removed), ``messages``, and every other argument as is,
@@ -21,7 +22,7 @@ OpenAI's, ``api_key`` to ``OPENAI_API_KEY`` (for ``hosted_vllm/`` names, as with
 ``HOSTED_VLLM_API_BASE`` and ``HOSTED_VLLM_API_KEY``).
 
 Costs use litellm's per-token prices without importing litellm (its import takes seconds and
-more than 100 MB, and would block the event loop on a run's first answer):
+much memory, and would block the event loop on a run's first answer):
 :mod:`runner.llm.prices` reads the price list litellm ships in its package, once per process,
 and finds the model's entry the way litellm does for ``openai/``, ``hosted_vllm/`` and
 ``custom_openai/`` names and for bare names litellm routes to OpenAI, so both transports charge
@@ -234,7 +235,8 @@ def _decode(raw: bytes, what: str, **options: Any) -> Any:
 def encode_body(body: dict[str, Any], messages: list[dict[str, Any]]) -> bytes:
     """``json.dumps({**body, "messages": messages})``, reusing the encoding of what repeats from
     call to call: system prompts (by text) and tool lists (the same list object). Encoding the
-    whole request was a tenth of the client's CPU with a thousand conversations in flight."""
+    whole request each time was a sizeable share of the client's CPU with many conversations
+    in flight (``docs/performance.md``, *LLM simulations*)."""
     tools = body.pop("tools", None)
     parts = [json.dumps(body)[:-1], ', "messages": [']
     for i, message in enumerate(messages):

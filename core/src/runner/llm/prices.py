@@ -1,7 +1,7 @@
 """Per-token prices for the direct transport, read from litellm's price list without importing
 litellm.
 
-Importing litellm takes seconds and more than 100 MB; the direct transport needs nothing from it
+Importing litellm takes seconds and much memory; the direct transport needs nothing from it
 but two numbers per model. litellm ships its price list as a JSON file inside its package (the
 one it reads itself under ``LITELLM_LOCAL_MODEL_COST_MAP=True``, which the gateway sets), so this
 module locates the package without running it (``importlib.util.find_spec``), reads the file

@@ -9,12 +9,12 @@ first LLM call, never when ``runner`` or a plugin is loaded, and configured once
 * its aiohttp connection pool caps (1,000 connections, 500 per host by default) are raised so
   the number of requests in flight follows the caller's concurrency. An explicit
   ``AIOHTTP_CONNECTOR_LIMIT``/``AIOHTTP_CONNECTOR_LIMIT_PER_HOST`` in the environment wins.
-* the ~400,000 objects its import leaves behind are moved out of the garbage collector's sight
-  (``gc.freeze()``): otherwise every full collection scans them again, about 1 ms of CPU per
-  call when a thousand calls are in flight.
+* the objects its import leaves behind (hundreds of thousands) are moved out of the garbage
+  collector's sight (``gc.freeze()``): otherwise every full collection scans them again, which
+  adds CPU to every call when many calls are in flight (``docs/performance.md``, *LLM gateway*).
 
 Each call goes through :func:`acompletion`, which switches off per-call litellm work whose
-result nobody reads (see its docstring): that is about a third of litellm's client CPU per call.
+result nobody reads (see its docstring; what it saves is measured in ``docs/performance.md``).
 It also turns litellm's response objects into :class:`~runner.llm.response.LLMResponse` parts
 and prices calls (:func:`compute_cost`, one price-list look-up per model).
 """
@@ -113,7 +113,7 @@ async def acompletion(model: str, **kwargs: Any) -> Any:
 
     * litellm prices every response (``_hidden_params["response_cost"]``). For a model its
       price list does not know, that takes an exception-driven search of the list and a
-      "zero cost" diagnosis, about 2 ms per call, to find no price. Once litellm found no
+      "zero cost" diagnosis on every call, to find no price. Once litellm found no
       price for a model that :func:`compute_cost` cannot price either, later calls to it skip
       litellm's pricing: the cost is 0.0 either way. Priced models keep litellm's figure.
     * While no litellm callback (``litellm.callbacks``, ``success_callback``, ...) and no

@@ -130,7 +130,8 @@ def _header_fields(text: str, wanted: tuple[str, ...]) -> dict[str, str]:
 
 def core_version() -> str:
     """runner-core's version, without a metadata search (``importlib.metadata.version`` scans
-    every installed distribution: a third of ``runner --help``'s time). A test keeps the two equal."""
+    every installed distribution: a large share of ``runner --help``'s time, see
+    ``docs/performance.md``). A test keeps the two equal."""
     from runner import __version__
 
     return __version__

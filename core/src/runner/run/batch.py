@@ -264,8 +264,8 @@ def _collector_tuned() -> Iterator[None]:
 
     Everything that exists when the run starts (modules, plugin data, tasks: often millions of
     objects) is frozen out of the collector's sight, and young objects are collected less often.
-    Without this, collections took up to 60% of the CPU of 1,000 concurrent LLM simulations
-    (``bench/bench_llm_simulations.py``, ``docs/performance.md``).
+    Without this, collections took most of the client CPU of many concurrent LLM simulations
+    (``bench/bench_llm_simulations.py``; the figures are in ``docs/performance.md``).
     """
     threshold = gc.get_threshold()
     gc.freeze()

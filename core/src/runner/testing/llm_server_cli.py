@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def _fastest_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's event loop when it is installed (the dev dependencies have it): the server then
-    spends about a third less CPU per request, so a benchmark measures its client, not this
-    server, on a machine with few cores. ``None`` (asyncio's own) otherwise."""
+    spends less CPU per request (``docs/performance.md``), so a benchmark measures its client,
+    not this server, on a machine with few cores. ``None`` (asyncio's own) otherwise."""
     try:
         import uvloop
     except ImportError:
