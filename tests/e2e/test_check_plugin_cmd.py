@@ -431,3 +431,14 @@ def test_airline_on_tau2_data_checks_what_can_be_checked() -> None:
     )
     assert proc.returncode == 0
     assert statuses(report_of(proc)) == {"tasks": "pass", "references": "pass", "schemas": "pass"}
+
+
+def test_a_failing_check_says_how_to_fix_it_once() -> None:
+    proc = run_cli("check-plugin", "toy-bad-tasks")
+    assert proc.returncode == 1
+    assert proc.stdout.count("How to fix:") == 1  # references fails; the oracle does not judge
+    assert "Rename the task's actions" in " ".join(proc.stdout.split())
+    assert proc.stdout.count("'decrement'") == 2  # in the one problem (name and did-you-mean)
+    report = report_of(run_cli("check-plugin", "toy-bad-tasks", "--json"))
+    fixes = {c["name"]: c["fix"] for c in report["checks"]}
+    assert fixes["references"].startswith("Rename") and fixes["tasks"] is None

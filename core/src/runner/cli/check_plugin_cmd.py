@@ -87,6 +87,8 @@ def _print_report(report: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from runner.conformance import FIXES
+
     console = Console()
     options = ", ".join(f"{k}={v}" for k, v in report.options.items())
     table = Table(
@@ -108,5 +110,8 @@ def _print_report(report: Any) -> None:
             )
         if len(c.failures) > LISTED:
             console.print(f"  ... and {len(c.failures) - LISTED} more (see --json)")
+        fix = FIXES.get(c.name)
+        if fix:
+            console.print(f"  [bold]How to fix:[/] {escape(fix)}")
     verdict = "[green]all checks passed[/]" if report.ok else "[red]some checks failed[/]"
     console.print(f"\n{report.domain}: {verdict}")

@@ -43,6 +43,7 @@ class CheckResult:
             "status": self.status,
             "summary": self.summary,
             "failures": self.failures,
+            "fix": FIXES.get(self.name) if self.status in (FAIL, WARN) else None,
             "seconds": round(self.seconds, 3),
         }
 
@@ -134,6 +135,24 @@ CHECKS: dict[str, tuple[str, str]] = {
         "Bad tool arguments give an error ToolMessage, never an exception",
         "runner.conformance.state_checks:check_bad_arguments",
     ),
+}
+
+#: What to do when a check does not pass: printed once per check, under its evidence.
+FIXES: dict[str, str] = {
+    "tasks": "Make every task validate (docs/file-formats.md) and give each a unique id.",
+    "references": "Rename the task's actions and functions to the domain's real ones (the "
+    "message lists them), or fix the arguments to match the tool's type hints.",
+    "schemas": "Give each tool a name of letters, digits, '_' or '-', a type hint on every "
+    "parameter and a docstring; pydantic models and Literal/Enum types make precise schemas.",
+    "oracle": "For each task: its expected actions must bring the database to the state its "
+    "assertions check, and write tools must be marked @tool(write=True); run the task with "
+    "--agent replay --user scripted and read the failed checks' evidence.",
+    "state_hash": "Hash only the database (no time, randomness or object ids), mark every tool "
+    "that changes it @tool(write=True), and keep read tools read only.",
+    "isolation": "Give each environment its own copy of the data (Domain.environment() must not "
+    "share mutable objects between environments).",
+    "bad_arguments": "Let tools raise (ValueError, ...) on bad input: the Environment turns the "
+    "exception into an error message the model can read; never return None or exit.",
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from runner.conformance import FAIL, PASS, WARN, Subject, describe
+from runner.conformance import FAIL, PASS, SKIP, WARN, Subject, describe
 
 
 def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
@@ -72,6 +72,8 @@ def check_oracle(subject: Subject) -> tuple[str, str, list[dict[str, Any]]]:
     if failures:
         evidence = failures + inconsistent + failing_calls + unjudged
         return FAIL, summary + f"; {len(failures)} fail", evidence
+    if notes and not (inconsistent or failing_calls):  # only unjudged tasks: said elsewhere
+        return SKIP, summary + "; " + "; ".join(notes), unjudged
     if notes:
         return WARN, summary + "; " + "; ".join(notes), inconsistent + failing_calls + unjudged
     return PASS, summary, []
