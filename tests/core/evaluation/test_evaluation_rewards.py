@@ -16,8 +16,7 @@ from runner.evaluation import (
 )
 from runner.evaluation.judge import make_judge
 from runner.models import NLAssertionCheck
-
-runner_mock = pytest.importorskip("runner_mock.domain")
+from runner.testing import FakeDomain
 
 UPDATE = {
     "action_id": "u",
@@ -35,7 +34,7 @@ class CountingFactory:
     """An environment factory that counts how many environments it built."""
 
     def __init__(self) -> None:
-        self.domain = runner_mock.MockDomain()
+        self.domain = FakeDomain()
         self.calls = 0
 
     def __call__(self) -> Any:

@@ -19,8 +19,7 @@ from runner import (
 )
 from runner.constants import GREETING, STOP_TOKEN
 from runner.orchestrator.full_duplex import FullDuplexOrchestrator
-
-runner_mock = pytest.importorskip("runner_mock.domain")
+from runner.testing import FakeDomain
 
 TASK = Task.model_validate(
     {
@@ -100,7 +99,7 @@ class ListeningAgent(FullDuplexAgent[dict]):
 
 
 def orchestrate(agent: Any, user: Any, **kw: Any) -> FullDuplexOrchestrator:
-    domain = runner_mock.MockDomain()
+    domain = FakeDomain()
     return FullDuplexOrchestrator(
         environment=domain.environment(), agent=agent, user=user, task=TASK, **kw
     )
@@ -132,7 +131,7 @@ async def test_streaming_conversation_with_tools_resolved_within_the_tick() -> N
     assert "task_1 is completed." in texts
     assert roles.count("tool") == 2
     assert [m.turn_idx for m in run.messages] == list(range(len(run.messages)))
-    info = evaluate_simulation(run, TASK, runner_mock.MockDomain().environment)
+    info = evaluate_simulation(run, TASK, FakeDomain().environment)
     assert info.reward == 1.0, info.reward_breakdown
 
 
@@ -199,7 +198,7 @@ async def test_wrong_chunk_type_and_message_history_are_errors() -> None:
         }
     )
     orch = FullDuplexOrchestrator(
-        environment=runner_mock.MockDomain().environment(),
+        environment=FakeDomain().environment(),
         agent=Wrong(),
         user=WordUser(),
         task=task,

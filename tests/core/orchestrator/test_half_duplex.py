@@ -1,6 +1,6 @@
 """The half-duplex orchestrator: routing, termination reasons, limits, histories, seeds.
 
-Uses the first-party mock domain (always installed in the workspace) for its tools.
+Uses runner.testing's FakeDomain (an in-memory to-do tracker) for its tools.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ from runner.builtins.replay import ReplayAgent
 from runner.builtins.scripted import ScriptedUser
 from runner.constants import GREETING, STOP_TOKEN
 from runner.orchestrator import HalfDuplexOrchestrator
-
-runner_mock = pytest.importorskip("runner_mock.domain")
+from runner.testing import FakeDomain
 
 
 @pytest.fixture(scope="module")
 def domain() -> Any:
-    return runner_mock.MockDomain()
+    return FakeDomain()
 
 
 def make_task(**extra: Any) -> Task:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
+    "FakeDomain": "runner.testing.fake_domain",
     "FaultPlan": "runner.testing.llm_server",
     "OracleResponder": "runner.testing.oracle",
     "LLMTestServer": "runner.testing.llm_server",
@@ -73,6 +74,7 @@ def llm_server_fixture(**options: Any) -> Callable[[], Iterator[LLMTestServer]]:
 
 if TYPE_CHECKING:
     from runner.testing import replies as reply  # noqa: F401
+    from runner.testing.fake_domain import FakeDomain  # noqa: F401
     from runner.testing.llm_server import (  # noqa: F401
         FaultPlan,
         LLMTestServer,
