@@ -35,6 +35,7 @@ lint: sync
 	$(RUN) ruff check core plugins tests bench
 	$(RUN) ruff format --check core plugins tests bench
 	$(RUN) mypy core/src/runner $(wildcard plugins/*/src)
+	$(RUN) vulture core/src $(wildcard plugins/*/src) .vulture_whitelist.py --min-confidence 80
 
 clean:
 	rm -rf .venv .tools

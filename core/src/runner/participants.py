@@ -42,9 +42,6 @@ class _HalfDuplex(_Participant[State]):
     async def agenerate_next_message(self, message: Any, state: State) -> tuple[Any, State]:
         return await asyncio.to_thread(self.generate_next_message, message, state)
 
-    def is_async_native(self) -> bool:
-        return type(self).agenerate_next_message is not _HalfDuplex.agenerate_next_message
-
 
 class HalfDuplexAgent(_HalfDuplex[State]):
     """An agent that answers one message at a time.

@@ -174,13 +174,3 @@ def evaluation_row(item: Rescored) -> dict[str, Any]:
 
 def _dump(checks: list[Any] | None) -> list[dict[str, Any]]:
     return [c.model_dump(mode="json") for c in checks or []]
-
-
-def average_reward(items: list[Rescored]) -> float | None:
-    """Mean reward of the scored simulations (infrastructure errors are not scored)."""
-    scored = [
-        i.run.reward_info.reward
-        for i in items
-        if not (i.run.reward_info.info or {}).get("not_scored")
-    ]
-    return sum(scored) / len(scored) if scored else None

@@ -13,6 +13,14 @@ from runner import (
     HalfDuplexUser,
     UserMessage,
 )
+from runner.orchestrator.participant_calls import participant_caller
+
+
+def caller(participant):  # noqa: ANN001, ANN201
+    """What the orchestrator awaits for a half-duplex participant's next message."""
+    return participant_caller(
+        participant, "agent", "agenerate_next_message", "generate_next_message", "half-duplex"
+    )
 
 
 class EchoAgent(HalfDuplexAgent[list]):
@@ -41,12 +49,14 @@ async def test_sync_agent_runs_in_a_worker_thread_through_the_async_form() -> No
     assert (
         reply.content.startswith("> hi (") and threading.current_thread().name not in reply.content
     )
-    assert len(state) == 1 and not agent.is_async_native()
+    assert len(state) == 1
+    # the orchestrator runs the sync method in a thread itself, not the inherited async default
+    assert caller(agent) != agent.agenerate_next_message
 
 
 async def test_async_user_is_native_and_stops() -> None:
     user = AsyncUser()
-    assert user.is_async_native()
+    assert caller(user) == user.agenerate_next_message  # awaited directly
     first, state = await user.agenerate_next_message(
         AssistantMessage(content="Hi!"), user.get_init_state()
     )

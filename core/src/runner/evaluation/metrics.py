@@ -68,10 +68,6 @@ _T95 = (
 _SIDES = {"agent": 0, "user": 1, "judge": 2}
 
 
-def is_success(reward: float | None) -> bool:
-    return reward is not None and abs(reward - 1.0) <= SUCCESS_TOLERANCE
-
-
 def pass_hat_k(num_trials: int, successes: int, k: int) -> float:
     """τ-bench's pass^k of one task: ``C(successes, k) / C(num_trials, k)``."""
     if not 1 <= k <= num_trials:

@@ -1,7 +1,7 @@
 """Names to instances: the second runner layer.
 
-``build_environment / build_agent / build_user / build_orchestrator(config, task, seed)`` look the
-names of a :class:`~runner.RunConfig` up in the plugin registries and build one simulation's
+``build_environment(config)`` and ``build_agent / build_user / build_orchestrator(config, task,
+seed)`` look the names of a :class:`~runner.RunConfig` up in the plugin registries and build one simulation's
 parts. Factories receive a :class:`~runner.BuildContext`; the domain is configured with
 ``--domain-option`` once per plugin set and configuration and then reused, because a domain
 loads its data once and hands out cheap copies.
@@ -92,12 +92,7 @@ def environment_factory(
     return get_domain(config, plugins).environment
 
 
-def build_environment(
-    config: RunConfig,
-    task: Task | None = None,
-    seed: int | None = None,
-    plugins: Plugins | None = None,
-) -> Environment:
+def build_environment(config: RunConfig, plugins: Plugins | None = None) -> Environment:
     """A fresh environment of the configured domain. The task's initial state is applied by the
     orchestrator, which also records it in the trajectory."""
     return get_domain(config, plugins).environment()
@@ -149,7 +144,7 @@ def _build_participant(
 ) -> Participant:
     """Build the agent (``side="agent"``) or the user from the registry named by the config."""
     plugins = _plugins(plugins)
-    environment = environment or build_environment(config, task, seed, plugins)
+    environment = environment or build_environment(config, plugins)
     name = getattr(config, side)
     factory = plugins.registry(f"{side}s").get(name).obj
     ctx = _context(
@@ -199,7 +194,7 @@ def build_orchestrator(
 ) -> Orchestrator:
     """The orchestrator named by ``config.orchestrator`` with every part built (or given)."""
     plugins = _plugins(plugins)
-    environment = environment or build_environment(config, task, seed, plugins)
+    environment = environment or build_environment(config, plugins)
     agent = agent if agent is not None else build_agent(config, task, seed, plugins, environment)
     user = user if user is not None else build_user(config, task, seed, plugins, environment)
     cls = plugins.registry("orchestrators").get(config.orchestrator).obj
@@ -216,7 +211,7 @@ def build_orchestrator(
     )
 
 
-def build_judge(config: RunConfig, task: Task | None = None, plugins: Plugins | None = None) -> Any:
+def build_judge(config: RunConfig) -> Any:
     """The NL judge for ``--judge-llm`` (``None`` without one: NL checks are then skipped)."""
     if not config.judge_llm:
         return None

@@ -91,12 +91,6 @@ def unit_keys(config: RunConfig, tasks: Sequence[Task]) -> list[tuple[str, int, 
     ]
 
 
-def make_units(config: RunConfig, tasks: Sequence[Task]) -> list[WorkUnit]:
-    """Every unit of a run, in the order of :func:`unit_keys`."""
-    by_id = {task.id: task for task in tasks}
-    return [WorkUnit(config, by_id[t], trial, seed) for t, trial, seed in unit_keys(config, tasks)]
-
-
 #: Called by an executor with each finished result, on the event loop of ``Executor.run``.
 ResultCallback = Callable[["SimulationRun"], None]
 
@@ -167,7 +161,7 @@ async def attempt_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
     config, task, seed = unit.config, unit.task, unit.seed
     stage = "environment"
     try:
-        environment = build.build_environment(config, task, seed, plugins)
+        environment = build.build_environment(config, plugins)
         stage = "agent"
         agent = build.build_agent(config, task, seed, plugins, environment=environment)
         stage = "user"
@@ -180,7 +174,7 @@ async def attempt_unit(unit: WorkUnit, plugins: Plugins) -> SimulationRun:
         run = await run_simulation(
             orchestrator,
             environment_factory=build.environment_factory(config, plugins),
-            judge=build.build_judge(config, task, plugins),
+            judge=build.build_judge(config),
         )
     except RunnerError:
         raise
