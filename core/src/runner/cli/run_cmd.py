@@ -75,6 +75,52 @@ class JsonObject(click.ParamType):
 KEY_VALUE = KeyValue()
 JSON_OBJECT = JsonObject()
 
+#: ``--llm-*`` options: the LLM gateway's setting each one overrides.
+GATEWAY_SETTING = {
+    "llm_max_retries": "max_retries",
+    "llm_timeout": "timeout",
+    "llm_transport": "transport",
+}
+
+
+def shown_default(name: str) -> str:
+    """The default of option ``name`` as ``--help`` shows it: the :class:`~runner.RunConfig`
+    field's default, or for a ``--llm-*`` option whose field is unset by default, the LLM
+    gateway's own default (what a run then uses)."""
+    import inspect
+
+    from runner.models.config import RunConfig
+
+    value = RunConfig.model_fields[name].get_default(call_default_factory=True)
+    if value is None and name in GATEWAY_SETTING:
+        from runner.llm.gateway import LLMGateway
+
+        parameters = inspect.signature(LLMGateway.__init__).parameters
+        value = parameters[GATEWAY_SETTING[name]].default
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return name.replace("_", "-") if value else "no-" + name.replace("_", "-")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class ConfigDefault(click.Option):
+    """An option whose help shows ``{default}`` as :func:`shown_default` of its field, read
+    only when the help is printed (so ``runner run`` imports no model to start), and never
+    written by hand, so the help cannot drift from :class:`~runner.RunConfig`. The option's own
+    default stays ``None``: only options given on the command line reach the configuration."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        template = self.help or ""
+        self.help = template.replace("{default}", shown_default(self.name or ""))
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = template
+
+
 #: CLI flag of each RunConfig field (for rebuilding the command that resumes a run).
 FLAG = {
     "domain": "--domain",
@@ -194,10 +240,12 @@ def build_config(params: dict[str, Any]) -> Any:
 def _options(f: Any) -> Any:
     opts = [
         click.option("--domain", required=True, help="Domain to run (see `runner list-plugins`)."),
-        click.option("--agent", help="Agent name [default: replay]."),
-        click.option("--user", help="User simulator name [default: scripted]."),
-        click.option("--orchestrator", help="Orchestrator name [default: half_duplex]."),
-        click.option("--executor", help="Executor name [default: local]."),
+        click.option("--agent", cls=ConfigDefault, help="Agent name [default: {default}]."),
+        click.option("--user", cls=ConfigDefault, help="User simulator name [default: {default}]."),
+        click.option(
+            "--orchestrator", cls=ConfigDefault, help="Orchestrator name [default: {default}]."
+        ),
+        click.option("--executor", cls=ConfigDefault, help="Executor name [default: {default}]."),
         click.option("--agent-llm", help="Model of the agent (litellm model string)."),
         click.option("--user-llm", help="Model of the user simulator."),
         click.option(
@@ -251,43 +299,58 @@ def _options(f: Any) -> Any:
         click.option("--task-ids", multiple=True, help="Comma-separated task ids (repeatable)."),
         click.option("--num-tasks", type=click.IntRange(min=1), help="Only the first N tasks."),
         click.option(
-            "--num-trials", type=click.IntRange(min=1), help="Trials per task [default: 1]."
+            "--num-trials",
+            cls=ConfigDefault,
+            type=click.IntRange(min=1),
+            help="Trials per task [default: {default}].",
         ),
         click.option(
-            "--max-steps", type=click.IntRange(min=1), help="Steps per simulation [default: 100]."
+            "--max-steps",
+            cls=ConfigDefault,
+            type=click.IntRange(min=1),
+            help="Steps per simulation [default: {default}].",
         ),
         click.option(
             "--max-errors",
+            cls=ConfigDefault,
             type=click.IntRange(min=1),
-            help="Tool errors before a simulation stops [default: 10].",
+            help="Tool errors before a simulation stops [default: {default}].",
         ),
         click.option(
             "--timeout",
+            cls=ConfigDefault,
             type=click.FloatRange(min=0, min_open=True),
-            help="Wall-clock seconds per simulation [default: none].",
+            help="Wall-clock seconds per simulation [default: {default}].",
         ),
         click.option(
-            "--seed", type=int, help="Base seed; each unit's seed derives from it [default: 300]."
+            "--seed",
+            cls=ConfigDefault,
+            type=int,
+            help="Base seed; each unit's seed derives from it [default: {default}].",
         ),
         click.option(
             "--max-concurrency",
+            cls=ConfigDefault,
             type=click.IntRange(min=1),
-            help="Simulations in flight at once [default: 10].",
+            help="Simulations in flight at once [default: {default}].",
         ),
         click.option(
             "--max-retries",
+            cls=ConfigDefault,
             type=click.IntRange(min=0),
-            help="Retries of an infrastructure error [default: 3].",
+            help="Retries of an infrastructure error [default: {default}].",
         ),
         click.option(
             "--retry-backoff",
+            cls=ConfigDefault,
             type=click.FloatRange(min=0),
-            help="First wait before a retry, seconds; doubles per retry [default: 1].",
+            help="First wait before a retry, seconds; doubles per retry [default: {default}].",
         ),
         click.option(
             "--retry-backoff-max",
+            cls=ConfigDefault,
             type=click.FloatRange(min=0),
-            help="Longest wait between retries, seconds [default: 60].",
+            help="Longest wait between retries, seconds [default: {default}].",
         ),
         click.option(
             "--llm-cache-dir",
@@ -296,29 +359,37 @@ def _options(f: Any) -> Any:
         ),
         click.option(
             "--llm-max-retries",
+            cls=ConfigDefault,
             type=click.IntRange(min=0),
-            help="Retries of one LLM call on rate limits, 5xx and timeouts [default: 5].",
+            help="Retries of one LLM call on rate limits, 5xx and timeouts [default: {default}].",
         ),
         click.option(
             "--llm-timeout",
+            cls=ConfigDefault,
             type=click.FloatRange(min=0, min_open=True),
-            help="Timeout of one LLM call, seconds [default: 600].",
+            help="Timeout of one LLM call, seconds [default: {default}].",
         ),
         click.option(
             "--llm-transport",
+            cls=ConfigDefault,
             type=click.Choice(["auto", "litellm", "direct"]),
-            help="How LLM calls are sent: auto [default] sends hosted_vllm/... models and "
-            "openai/... models with a non-OpenAI api_base straight to the endpoint and everything "
-            "else through litellm; litellm or direct force one (see docs/llm.md).",
+            help="How LLM calls are sent [default: {default}]: auto sends hosted_vllm/... "
+            "models and openai/... models with a non-OpenAI api_base straight to the endpoint "
+            "and everything else through litellm; litellm or direct force one (see docs/llm.md).",
         ),
-        click.option("--output-dir", help="Folder of run directories [default: runs]."),
+        click.option(
+            "--output-dir",
+            cls=ConfigDefault,
+            help="Folder of run directories [default: {default}].",
+        ),
         click.option(
             "--run-name", help="Run directory name [default: DOMAIN_AGENT_USER_TIMESTAMP]."
         ),
         click.option(
             "--resume/--no-resume",
+            cls=ConfigDefault,
             default=None,
-            help="Continue an existing run directory [default: resume].",
+            help="Continue an existing run directory [default: {default}].",
         ),
         click.option(
             "--force-resume",

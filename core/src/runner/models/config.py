@@ -71,12 +71,14 @@ class RunConfig(BaseModel):
     retry_backoff_max: float = Field(default=60.0, ge=0)
     #: The LLM gateway's on-disk response cache: record a run once, replay it for free.
     llm_cache_dir: str | None = None
-    #: Retries of one LLM call (rate limits, 5xx, timeouts) inside the gateway [default: 5].
+    #: Retries of one LLM call (rate limits, 5xx, timeouts) inside the gateway; None: the
+    #: gateway's default.
     llm_max_retries: int | None = Field(default=None, ge=0)
-    #: Timeout of one LLM call in seconds [default: 600].
+    #: Timeout of one LLM call in seconds; None: the gateway's default.
     llm_timeout: float | None = Field(default=None, gt=0)
-    #: How LLM calls that name no ``transport`` are sent: ``auto`` [default: direct for an
-    #: OpenAI-compatible endpoint the user runs, litellm for providers], ``litellm`` or ``direct``.
+    #: How LLM calls that name no ``transport`` are sent: ``auto`` (direct for an
+    #: OpenAI-compatible endpoint the user runs, litellm for providers), ``litellm`` or
+    #: ``direct``; None: the gateway's default.
     llm_transport: Literal["auto", "litellm", "direct"] | None = None
     output_dir: str = "runs"
     run_name: str | None = None

@@ -19,7 +19,8 @@ class BuildContext(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     environment: Any = None
-    #: OpenAI function schemas of the tools this participant may call.
+    #: The :class:`~runner.Tool` objects this participant may call (the agent's tools, or the
+    #: user-side tools for a user); ``tool.openai_schema()`` gives a tool's OpenAI schema.
     tools: list[Any] = Field(default_factory=list)
     #: The user-side tools (for agents that drive both sides, e.g. the replay oracle).
     user_tools: list[Any] = Field(default_factory=list)

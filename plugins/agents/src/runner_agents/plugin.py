@@ -1,8 +1,11 @@
 """Entry point of runner-agents (``[project.entry-points.runner] agents``).
 
-Registers the simulation agents built on the SDK: ``llm_agent``, ``llm_gt_agent`` and
-``llm_solo_agent`` (see ``docs/llm-participants.md``). The SDK itself (``Agent``, ``Runner``,
-...) is a library imported from ``runner_agents``. This module is loaded by every ``runner``
+Registers the simulation agents ``llm_agent``, ``llm_gt_agent`` and ``llm_solo_agent`` (see
+``docs/llm-participants.md``). They are not built on the SDK's ``Agent``/``Runner`` loop: each
+is a core ``HalfDuplexAgent`` that makes one call through the run's LLM gateway per turn, so
+that the orchestrator executes every tool call; from the SDK they take only ``ModelSettings``
+(their request options) and its ``UserError``. The SDK itself (``Agent``, ``Runner``, ...) is a
+library imported from ``runner_agents``. This module is loaded by every ``runner``
 command, so it imports nothing heavy: each factory imports its module when it is called.
 """
 
