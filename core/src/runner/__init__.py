@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "AmbiguousNameError": "runner.errors",
     "AssistantMessage": "runner.models.messages",
     "BuildContext": "runner.models.context",
+    "ChatParticipant": "runner.participants",
     "ConfigError": "runner.errors",
     "ContextWindowExceededError": "runner.errors",
     "InfrastructureError": "runner.errors",
@@ -196,6 +197,7 @@ if TYPE_CHECKING:
         Participant,
     )
     from runner.participants import (  # noqa: F401
+        ChatParticipant,
         FullDuplexAgent,
         FullDuplexUser,
         HalfDuplexAgent,

@@ -5,6 +5,7 @@
 call, never when this package is imported.
 """
 
+from runner.llm.chat import participant_message, to_chat, tool_results
 from runner.llm.errors import LLMError, LLMRequestError, scrub
 from runner.llm.gateway import GatewayStats, LLMGateway, configure_gateway, get_gateway
 from runner.llm.response import LLMResponse, LLMToolCall, StreamEvent, Usage
@@ -20,5 +21,8 @@ __all__ = [
     "Usage",
     "configure_gateway",
     "get_gateway",
+    "participant_message",
     "scrub",
+    "to_chat",
+    "tool_results",
 ]

@@ -18,17 +18,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runner.constants import OUT_OF_SCOPE_TOKEN, STOP_TOKEN, TRANSFER_TOKEN
-from runner.errors import ConfigError
-from runner.llm.chat import participant_message, to_chat, tool_results
-from runner.models.messages import MultiToolMessage, ToolMessage, UserMessage
-from runner.participants import HalfDuplexUser
+from runner import (
+    OUT_OF_SCOPE_TOKEN,
+    STOP_TOKEN,
+    TRANSFER_TOKEN,
+    ChatParticipant,
+    ConfigError,
+    HalfDuplexUser,
+    UserMessage,
+)
 
 from runner_users import template
 
 STOP_TOKENS = (STOP_TOKEN, TRANSFER_TOKEN, OUT_OF_SCOPE_TOKEN)
 NO_PERSONA = "(no particular persona: a regular customer)"
-_SCHEMAS: dict[tuple[int, ...], tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
 OPTIONS = {"prompt": "path of a prompt template replacing prompts/user_simulator.md"}
 
 
@@ -39,33 +42,12 @@ class UserState:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
-class UserSimulator(HalfDuplexUser[UserState]):
-    """An LLM user. ``tools``: the user-side tools (OpenAI schemas or ``Tool`` objects)."""
+class UserSimulator(ChatParticipant, HalfDuplexUser[UserState]):
+    """An LLM user. ``tools``: the user-side tools (OpenAI schemas or ``Tool`` objects);
+    ``gateway``: the :class:`runner.LLMGateway` to call (default: the process-wide one)."""
 
+    side = "user"
     stop_tokens = STOP_TOKENS
-
-    def __init__(
-        self,
-        *,
-        model: str,
-        system_prompt: str,
-        tools: list[Any] | None = None,
-        llm_args: dict[str, Any] | None = None,
-        gateway: Any = None,
-    ) -> None:
-        self.model = model
-        self.system_prompt = system_prompt
-        self.tools = tool_schemas(tools or [])
-        self.llm_args = dict(llm_args or {})
-        self.gateway = gateway
-        self.seed: int | None = None
-        self._args = dict(self.llm_args)
-
-    def set_seed(self, seed: int | None) -> None:
-        """Send the simulation's seed with each call, unless ``--user-llm-args`` sets one."""
-        self.seed = seed
-        if seed is not None and "seed" not in self.llm_args:
-            self._args["seed"] = seed
 
     def is_stop(self, message: Any) -> bool:
         if getattr(message, "tool_calls", None):
@@ -74,42 +56,18 @@ class UserSimulator(HalfDuplexUser[UserState]):
         return any(token in content for token in STOP_TOKENS)
 
     def get_init_state(self, message_history: list[Any] | None = None) -> UserState:
-        return UserState(history=to_chat(list(message_history or []), "user"))
+        return UserState(history=self.chat_history(message_history))
 
     async def agenerate_next_message(
         self, message: Any, state: UserState
     ) -> tuple[UserMessage, UserState]:
-        from runner.llm import get_gateway
-
-        if isinstance(message, (ToolMessage, MultiToolMessage)):
-            state.history.extend(tool_results(message))
-        elif message is not None:
-            state.history.append({"role": "user", "content": message.content or ""})
-        messages = [{"role": "system", "content": self.system_prompt}, *state.history]
-        gateway = self.gateway or get_gateway()
-        if self.tools:
-            response = await gateway.complete(self.model, messages, tools=self.tools, **self._args)
-        else:
-            response = await gateway.complete(self.model, messages, **self._args)
-        state.history.append(response.message)
-        reply = participant_message(response, "user")
+        reply = await self.reply(message, state.history)
         assert isinstance(reply, UserMessage)
         return reply, state
 
 
-def tool_schemas(tools: list[Any]) -> list[dict[str, Any]]:
-    """OpenAI schemas of the user's tools; one shared (read-only) list per set of environment
-    tools, so that an encoding of it can be reused from call to call."""
-    infos = tuple(getattr(t, "schema_info", None) for t in tools)
-    key = tuple(map(id, infos)) if all(i is not None for i in infos) else None
-    if key is not None:
-        hit = _SCHEMAS.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], infos, strict=True)):
-            return hit[1]
-    schemas = [t.openai_schema() if hasattr(t, "openai_schema") else dict(t) for t in tools]
-    if key is not None:
-        _SCHEMAS[key] = (infos, schemas)
-    return schemas
+#: OpenAI schemas of the user's tools (one shared, read-only list per set of environment tools).
+tool_schemas = ChatParticipant.tool_schemas
 
 
 def render_prompt(tmpl: template.Template, task: Any, domain: str, has_tools: bool) -> str:

@@ -18,10 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runner.constants import STOP_TOKEN
-from runner.llm.chat import participant_message, to_chat, tool_results
-from runner.models.messages import AssistantMessage, MultiToolMessage, ToolMessage
-from runner.participants import HalfDuplexAgent
+from runner import STOP_TOKEN, AssistantMessage, ChatParticipant, HalfDuplexAgent
 
 from runner_agents.exceptions import UserError
 from runner_agents.model_settings import ModelSettings
@@ -37,8 +34,8 @@ SETTING_KEYS = (
     "timeout",
 )
 DONE_TOOL = "done"
-#: Shared tool-schema lists, by the identity of the tools' (cached) schemas.
-_SCHEMAS: dict[tuple[int, ...], tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+#: OpenAI function schemas of environment tools, SDK tools or plain dicts (shared lists).
+tool_schemas = ChatParticipant.tool_schemas
 
 
 @dataclass
@@ -76,39 +73,14 @@ def request_arguments(settings: ModelSettings, with_tools: bool) -> dict[str, An
     return args
 
 
-def tool_schemas(tools: list[Any]) -> list[dict[str, Any]]:
-    """OpenAI function schemas of environment tools (``Tool``), SDK tools or plain dicts.
-
-    The list for a given set of environment tools is built once and shared (read-only) by
-    every agent: the direct transport then encodes it once, not once per call.
-    """
-    infos = tuple(getattr(t, "schema_info", None) for t in tools)
-    key = tuple(map(id, infos)) if all(i is not None for i in infos) else None
-    if key is not None:
-        hit = _SCHEMAS.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], infos, strict=True)):
-            return hit[1]
-    schemas = [t.openai_schema() if hasattr(t, "openai_schema") else dict(t) for t in tools]
-    if key is not None:
-        _SCHEMAS[key] = (infos, schemas)
-    return schemas
-
-
-def incoming_messages(message: Any) -> list[dict[str, Any]]:
-    """What the agent's model reads for the message it receives (nothing for ``None``)."""
-    if message is None:
-        return []
-    if isinstance(message, (ToolMessage, MultiToolMessage)):
-        return tool_results(message)
-    return [{"role": "user", "content": message.content or ""}]
-
-
-class LLMAgent(HalfDuplexAgent[ChatState]):
+class LLMAgent(ChatParticipant, HalfDuplexAgent[ChatState]):
     """A model with the domain policy as instructions and the environment tools as tools.
 
-    ``gateway``: the :class:`runner.llm.LLMGateway` to call (default: the process-wide one,
+    ``gateway``: the :class:`runner.LLMGateway` to call (default: the process-wide one,
     looked up at each call so ``configure_gateway`` applies).
     """
+
+    side = "agent"
 
     def __init__(
         self,
@@ -121,45 +93,26 @@ class LLMAgent(HalfDuplexAgent[ChatState]):
         settings: ModelSettings | None = None,
         gateway: Any = None,
     ) -> None:
-        self.model = model
-        self.llm_args = dict(llm_args or {})
-        self.tools = tool_schemas(tools)
-        self.system_prompt = system_prompt or prompts.system_prompt(
-            prompts.AGENT_INSTRUCTIONS, policy
+        super().__init__(
+            model=model,
+            system_prompt=system_prompt
+            or prompts.system_prompt(prompts.AGENT_INSTRUCTIONS, policy),
+            tools=tools,
+            llm_args=llm_args,
+            gateway=gateway,
         )
         self.settings = model_settings(self.llm_args, settings)
-        self.gateway = gateway
-        self.seed: int | None = None
         self._args = request_arguments(self.settings, bool(self.tools))
 
-    def set_seed(self, seed: int | None) -> None:
-        """Send the simulation's seed with each call, unless ``--agent-llm-args`` sets one."""
-        self.seed = seed
-        if seed is not None and "seed" not in self.llm_args:
-            self._args["seed"] = seed
-
     def get_init_state(self, message_history: list[Any] | None = None) -> ChatState:
-        return ChatState(history=to_chat(list(message_history or []), "agent"))
+        return ChatState(history=self.chat_history(message_history))
 
     async def agenerate_next_message(
         self, message: Any, state: ChatState
     ) -> tuple[AssistantMessage, ChatState]:
-        state.history.extend(incoming_messages(message))
-        response = await self.call_model(state)
-        state.history.append(response.message)
-        reply = participant_message(response, "agent")
+        reply = await self.reply(message, state.history)
         assert isinstance(reply, AssistantMessage)
         return reply, state
-
-    async def call_model(self, state: ChatState) -> Any:
-        """One model call on the current history; returns the gateway's ``LLMResponse``."""
-        from runner.llm import get_gateway
-
-        messages = [{"role": "system", "content": self.system_prompt}, *state.history]
-        gateway = self.gateway or get_gateway()
-        if self.tools:
-            return await gateway.complete(self.model, messages, tools=self.tools, **self._args)
-        return await gateway.complete(self.model, messages, **self._args)
 
 
 class LLMGTAgent(LLMAgent):
@@ -212,13 +165,13 @@ class LLMSoloAgent(LLMAgent):
 
     def get_init_state(self, message_history: list[Any] | None = None) -> ChatState:
         ticket = {"role": "user", "content": prompts.TICKET_MESSAGE.format(ticket=self.ticket)}
-        return ChatState(history=[ticket, *to_chat(list(message_history or []), "agent")])
+        return ChatState(history=[ticket, *self.chat_history(message_history)])
 
     async def agenerate_next_message(
         self, message: Any, state: ChatState
     ) -> tuple[AssistantMessage, ChatState]:
         if state.stop_next:  # the results of the calls sent together with `done`
-            state.history.extend(incoming_messages(message))
+            state.history.extend(self.incoming(message))
             return AssistantMessage(content=STOP_TOKEN, cost=0.0), state
         reply, state = await super().agenerate_next_message(message, state)
         return self._route(reply, state), state

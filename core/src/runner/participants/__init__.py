@@ -3,7 +3,8 @@
 A participant implements either the synchronous method or its ``async`` twin (``a`` prefix); the
 orchestrator awaits the async form when a class overrides it and runs the synchronous one in a
 worker thread otherwise, so blocking SDKs work unchanged. Subclasses need not call
-``__init__``.
+``__init__``. :class:`ChatParticipant` (``chat``) adds what participants played by a chat
+model share: tool schemas, the chat history and one gateway call per turn.
 """
 
 from __future__ import annotations
@@ -12,6 +13,18 @@ import asyncio
 from typing import Any, Generic, TypeVar
 
 from runner.constants import STOP_TOKEN
+from runner.participants.chat import ChatParticipant
+
+__all__ = [
+    "Agent",
+    "ChatParticipant",
+    "FullDuplexAgent",
+    "FullDuplexUser",
+    "HalfDuplexAgent",
+    "HalfDuplexUser",
+    "State",
+    "User",
+]
 
 State = TypeVar("State")
 
