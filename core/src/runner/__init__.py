@@ -69,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "UserMessage": "runner.models.messages",
     "UserScenario": "runner.models.task",
     "aevaluate_simulation": "runner.evaluation",
+    "calculate": "runner.environment.calculator",
     "dump_tasks": "runner.models.taskfile",
     "evaluate_simulation": "runner.evaluation",
     "function_schema": "runner.environment.schema",
@@ -136,6 +137,7 @@ if TYPE_CHECKING:
         FunctionSchema,
         Tool,
         ToolKit,
+        calculate,
         function_schema,
         tool,
     )

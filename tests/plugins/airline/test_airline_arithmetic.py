@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from runner_airline.arithmetic import MAX_POWER_BITS, bounded_power, calculate
+from runner import calculate
+from runner.environment.calculator import MAX_POWER_BITS, bounded_power
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from runner import ToolCall
-from runner_retail.calculator import evaluate_expression
+from runner.environment.calculator import evaluate as evaluate_expression
 
 ALLOWED = "0123456789+-*/(). "
 

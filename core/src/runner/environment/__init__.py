@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "calculate": "calculator",
     "DB": "db",
     "DBError": "db",
     "dict_hash": "db",

@@ -6,9 +6,9 @@ the docstrings are τ²-bench's descriptions, word for word.
 
 from __future__ import annotations
 
+from runner import calculate as runner_calculate
 from runner import tool
 
-from runner_airline import arithmetic
 from runner_airline.records import AirlineRecords
 
 
@@ -25,7 +25,7 @@ def calculate(self: AirlineRecords, expression: str) -> str:
     Raises:
         ValueError: If the expression is invalid.
     """
-    return arithmetic.calculate(expression)
+    return runner_calculate(expression)
 
 
 @tool

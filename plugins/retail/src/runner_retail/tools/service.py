@@ -6,9 +6,9 @@ the docstrings are τ²-bench's descriptions, word for word.
 
 from __future__ import annotations
 
+from runner import calculate as runner_calculate
 from runner import tool
 
-from runner_retail.calculator import evaluate_expression
 from runner_retail.records import RetailRecords
 
 
@@ -19,9 +19,7 @@ def calculate(self: RetailRecords, expression: str) -> str:
     Args:
         expression: The mathematical expression to calculate, such as '2 + 2'. The expression can contain numbers, operators (+, -, *, /), parentheses, and spaces.
     """
-    if any(char not in "0123456789+-*/(). " for char in expression):
-        raise ValueError("Invalid characters in expression")
-    return str(round(float(evaluate_expression(expression)), 2))
+    return runner_calculate(expression)
 
 
 @tool
