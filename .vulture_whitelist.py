@@ -21,6 +21,6 @@ to_agent
 input_items
 
 # Python's copy/pickle protocol: ``__reduce_ex__(protocol)`` and ``__deepcopy__(memo)``
-# (plugins/airline/src/runner_airline/copy_on_access.py).
+# (runner.environment's copy-on-write database, core/src/runner/environment/cow.py).
 protocol
 memo
