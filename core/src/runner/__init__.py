@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "ContextWindowExceededError": "runner.errors",
     "InfrastructureError": "runner.errors",
     "DB": "runner.environment.db",
+    "CopyOnWriteDB": "runner.environment.cow",
     "DataDomain": "runner.environment.domain",
     "Domain": "runner.environment.domain",
     "EnvAssertion": "runner.models.task",
@@ -131,6 +132,7 @@ if TYPE_CHECKING:
     )
     from runner.environment import (  # noqa: F401
         DB,
+        CopyOnWriteDB,
         DataDomain,
         Domain,
         Environment,

@@ -1,4 +1,5 @@
-"""Copies on access: independent environments that share the pristine records until taken out,
+"""The core's copy-on-write database (``runner.CopyOnWriteDB``) on airline's data: independent
+environments that share the pristine records until taken out,
 with τ²-bench's hash assembled from cached text."""
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ import pickle
 from typing import Any
 
 from runner import ToolCall
+from runner.environment.cow import CowTable
 from runner.environment.db import dict_hash
-from runner_airline.copy_on_access import CopyOnAccessTable, SharedTables, stored_values
 
 
 def plain_hash(db: Any) -> str:
@@ -20,9 +21,10 @@ def test_a_copy_shares_records_until_one_is_taken_out(own_domain: Any) -> None:
     pristine = own_domain.base_db()
     env = own_domain.environment()
     db = env.toolkit.db
-    assert isinstance(db.users, CopyOnAccessTable) and db._shared is not None
+    assert isinstance(db.users, CowTable) and db._base is pristine
     assert all(
-        a is b for a, b in zip(stored_values(db.users), stored_values(pristine.users), strict=True)
+        a is b
+        for a, b in zip(db.stored_values("users"), pristine.stored_values("users"), strict=True)
     )
     user = db.users["kenji_watanabe_3390"]
     assert (
@@ -51,7 +53,7 @@ def test_no_way_of_reaching_a_record_changes_the_pristine_database(own_domain: A
     deep.users["lucia_moreno_1858"].dob = "2000-01-01"
     pickle.loads(pickle.dumps(db.users))["hannah_fischer_4583"].dob = "2000-01-01"
     unpickled = pickle.loads(pickle.dumps(db))
-    assert unpickled._shared is None and type(unpickled.users) is dict
+    assert unpickled._base is None and type(unpickled.users) is dict
     assert unpickled.hash() == plain_hash(db)
     assert plain_hash(pristine) == before == own_domain.environment().db_hash()
     assert plain_hash(deep) == deep.hash() and plain_hash(db) == db.hash() != before
@@ -97,12 +99,7 @@ def test_the_assembled_hash_is_tau2s_after_every_kind_of_change(own_domain: Any)
     assert db.hash() == plain_hash(db)
 
 
-def test_only_a_database_of_the_three_tables_is_shared(own_domain: Any) -> None:
-    import pytest
-    from runner import DB
+def test_the_three_tables_are_the_sections() -> None:
+    from runner_airline.models import FlightDB
 
-    class Other(DB):
-        flights: dict[str, int] = {}
-
-    with pytest.raises(TypeError, match="flights, users, reservations"):
-        SharedTables(Other())
+    assert FlightDB.sections() == ("flights", "users", "reservations")

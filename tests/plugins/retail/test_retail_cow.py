@@ -1,5 +1,6 @@
-"""Copy-on-write databases: copies are independent, the original never changes, and the hash is
-always τ²-bench's ``sha256(json.dumps(model_dump(), sort_keys=True, default=str))``."""
+"""The core's copy-on-write database (``runner.CopyOnWriteDB``) on retail's data: copies are
+independent, the original never changes, and the hash is always τ²-bench's
+``sha256(json.dumps(model_dump(), sort_keys=True, default=str))``."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from runner import CopyOnWriteDB
+from runner.environment.cow import clone
 from runner.environment.db import dict_hash
-from runner_retail.cow import CopyOnWriteDB, clone
 from runner_retail.models import RetailDB, UserAddress
 
 
@@ -22,28 +24,27 @@ def plain_hash(db: RetailDB) -> str:
     return dict_hash(db.model_dump())
 
 
-def test_copy_shares_records_until_written(original: RetailDB) -> None:
+def test_copy_shares_records_until_taken_out(original: RetailDB) -> None:
     copy = original.cow_copy()
     assert original.frozen
     order_id = next(iter(original.orders))
-    assert copy.orders[order_id] is original.orders[order_id]
-    mine = copy.writable("orders", order_id)
+    assert copy.peek("orders", order_id) is original.orders[order_id]
+    mine = copy.orders[order_id]
     assert mine is not original.orders[order_id] and mine == original.orders[order_id]
-    assert copy.writable("orders", order_id) is mine  # made private once
+    assert copy.orders[order_id] is mine and copy.peek("orders", order_id) is mine  # once
     mine.status = "cancelled"
     assert original.orders[order_id].status != "cancelled" or mine is not original.orders[order_id]
     assert copy.hash() == plain_hash(copy) != plain_hash(original) == original.hash()
 
 
-def test_frozen_original_refuses_writes(original: RetailDB) -> None:
-    original.cow_copy()
-    with pytest.raises(RuntimeError, match="frozen"):
-        original.writable("users", next(iter(original.users)))
+def test_a_copy_cannot_be_frozen(original: RetailDB) -> None:
+    with pytest.raises(ValueError, match="freeze its original"):
+        original.cow_copy().freeze()
 
 
 def test_unfrozen_database_writes_in_place_and_hashes_plainly(original: RetailDB) -> None:
     user_id = next(iter(original.users))
-    assert original.writable("users", user_id) is original.users[user_id]
+    assert original.peek("users", user_id) is original.users[user_id]
     original.users[user_id].email = "changed@example.com"
     assert original.hash() == plain_hash(original)
 
@@ -51,10 +52,10 @@ def test_unfrozen_database_writes_in_place_and_hashes_plainly(original: RetailDB
 def test_copy_of_a_copy_does_not_share_written_records(original: RetailDB) -> None:
     first = original.cow_copy()
     user_id = next(iter(original.users))
-    first.writable("users", user_id).email = "first@example.com"
+    first.users[user_id].email = "first@example.com"
     second = first.cow_copy()
-    assert second.users[user_id] is not first.users[user_id]
-    second.writable("users", user_id).email = "second@example.com"
+    assert second.peek("users", user_id) is not first.peek("users", user_id)
+    second.users[user_id].email = "second@example.com"
     assert first.users[user_id].email == "first@example.com"
     assert second.hash() == plain_hash(second)
     assert first.hash() == plain_hash(first)
@@ -69,7 +70,7 @@ def test_random_changes_keep_the_fast_hash_exact(original: RetailDB) -> None:
         for _ in range(rng.randint(1, 4)):
             section = rng.choice(RetailDB.sections())
             key = rng.choice(sorted(getattr(copy, section)))
-            record = copy.writable(section, key)
+            record = getattr(copy, section)[key]
             if section == "orders":
                 record.status = rng.choice(["cancelled", "delivered"])
                 record.exchange_price_difference = rng.choice([None, 0, 1.5])
@@ -112,10 +113,18 @@ def test_databases_with_plain_fields_hash_exactly() -> None:
     assert db.hash() == copy.hash() == want
     copy.counts["x"] = 2
     assert copy.hash() == plain_hash(copy) != want
-    copy.writable("recs", "a").tags.append("new")
+    copy.recs["a"].tags.append("new")
     copy.label = "b"
     assert copy.hash() == plain_hash(copy)
     assert db.hash() == plain_hash(db) == want and db.recs["a"].tags == ["a"]
+    for change in ("add", "remove"):  # records added or removed, a plain field changed before
+        other = db.cow_copy()
+        other.counts["x"] = 3
+        if change == "add":
+            other.recs["bb"] = Rec(name="bb", tags=[])
+        else:
+            del other.recs["c"]
+        assert other.hash() == plain_hash(other)
 
 
 def test_clone_is_deep_and_keeps_what_was_set() -> None:
@@ -134,7 +143,7 @@ def test_copies_survive_pickle_and_deepcopy(original: RetailDB) -> None:
 
     copy = original.cow_copy()
     original.hash()  # fills the cache
-    copy.writable("orders", next(iter(copy.orders))).status = "cancelled"
+    copy.orders[next(iter(copy.orders))].status = "cancelled"
     want = plain_hash(copy)
     for twin in (
         pickle.loads(pickle.dumps(copy)),

@@ -11,6 +11,8 @@ from typing import Any
 
 _EXPORTS = {
     "calculate": "calculator",
+    "CopyOnWriteDB": "cow",
+    "canonical_json": "db",
     "DB": "db",
     "DBError": "db",
     "dict_hash": "db",

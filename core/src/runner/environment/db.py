@@ -64,8 +64,14 @@ def dict_hash(data: Any) -> str:
     One deliberate difference: sets are hashed as sorted lists, because ``str(set)`` depends on
     the process's hash seed and the hash must be the same in every process.
     """
-    text = json.dumps(data, sort_keys=True, default=_json_default)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+
+
+def canonical_json(data: Any) -> str:
+    """The canonical JSON text :func:`dict_hash` hashes. The text of a dict is its items' text
+    joined in key order, so a database's text can be assembled from its records' (see
+    :class:`~runner.environment.cow.CopyOnWriteDB`)."""
+    return json.dumps(data, sort_keys=True, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:

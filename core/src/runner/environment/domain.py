@@ -178,8 +178,10 @@ class DataDomain(Domain):
         return self.policy_text()
 
     def copy_db(self, db: DB) -> DB:
-        """A private copy of a pristine database (override for a faster copy)."""
-        return db.model_copy(deep=True)
+        """A private copy of a pristine database: a :meth:`runner.CopyOnWriteDB.cow_copy` for
+        such a database (microseconds), a deep copy otherwise (override for a faster copy)."""
+        cow_copy = getattr(db, "cow_copy", None)
+        return cow_copy() if cow_copy is not None else db.model_copy(deep=True)
 
     def environment(self) -> Environment:
         user_db = self.base_user_db()

@@ -3,6 +3,6 @@
 
 Modules: ``models`` (the database), ``records`` (lookups and payment rules the tools share),
 ``tools`` (the agent's tools: ``tools.lookups`` read, ``tools.changes`` write, ``tools.service``
-calculates with ``runner.calculate`` and hands off), ``copy_on_access`` (cheap per-environment copies and their hash), ``domain`` (the registered
+calculates with ``runner.calculate`` and hands off), ``domain`` (the registered
 domain and its data folder), ``plugin`` (the entry point).
 """

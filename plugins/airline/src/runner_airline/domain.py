@@ -54,16 +54,3 @@ class AirlineDomain(DataDomain):
                 "RUNNER_AIRLINE_DATA_DIR) to use the plugin's own data."
             )
         return super().base_db()
-
-    def copy_db(self, db: DB) -> DB:
-        """A private copy of the pristine database for one environment: a copy on access.
-
-        The copy shares the pristine records until one is taken out, then copies that one
-        (see :mod:`runner_airline.copy_on_access`): microseconds instead of a full copy, and a
-        hash that serialises only the records the copy took. Any other database is deep-copied.
-        """
-        if db is not self.base_db():
-            return super().copy_db(db)
-        from runner_airline.copy_on_access import SharedTables
-
-        return self._cached("shared_tables", lambda: SharedTables(db)).copy()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
-from runner import DB
+from pydantic import BaseModel, Field
+from runner import CopyOnWriteDB
 
 FlightType = Literal["round_trip", "one_way"]
 CabinClass = Literal["business", "economy", "basic_economy"]
@@ -236,7 +236,7 @@ class Reservation(BaseModel):
     )
 
 
-class FlightDB(DB):
+class FlightDB(CopyOnWriteDB):
     """Database of all flights, users, and reservations."""
 
     flights: dict[str, Flight] = Field(
@@ -246,22 +246,12 @@ class FlightDB(DB):
     reservations: dict[str, Reservation] = Field(
         description="Dictionary of all reservations indexed by reservation ID"
     )
-    # Set on a copy on access (runner_airline.copy_on_access): the pristine tables it shares.
-    _shared: Any = PrivateAttr(default=None)
-
-    def hash(self) -> str:
-        """τ²-bench's hash; a copy on access assembles it from cached per-record text."""
-        if self._shared is not None:
-            return self._shared.hash(self)
-        return super().hash()
 
     def get_statistics(self) -> dict[str, Any]:
         """Counts of flights, flight dates, users and reservations."""
-        from runner_airline.copy_on_access import stored_values
-
         return {
             "num_flights": len(self.flights),
-            "num_flights_instances": sum(len(f.dates) for f in stored_values(self.flights)),
+            "num_flights_instances": sum(len(f.dates) for f in self.stored_values("flights")),
             "num_users": len(self.users),
             "num_reservations": len(self.reservations),
         }

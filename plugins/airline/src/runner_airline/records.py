@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from runner import ToolKit
 
-from runner_airline.copy_on_access import stored_values
 from runner_airline.models import (
     CabinClass,
     DirectFlight,
@@ -102,7 +101,7 @@ class AirlineRecords(ToolKit):
     ) -> list[DirectFlight]:
         """Flights available on ``date``; ``leave_after`` compares departure times as text."""
         found = []
-        for flight in stored_values(self.db.flights):  # read only: no private copies needed
+        for flight in self.db.stored_values("flights"):  # read only: no private copies needed
             instance = flight.dates.get(date)
             if (
                 (origin is None or flight.origin == origin)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from runner import DataDomain
 
@@ -25,8 +24,3 @@ class RetailDomain(DataDomain):
     toolkit_class = "runner_retail.tools:RetailTools"
     default_data_dir = Path(__file__).parent / "data"
     data_dir_env = "RUNNER_RETAIL_DATA_DIR"
-
-    def copy_db(self, db: Any) -> Any:
-        """A copy-on-write copy: shares every record with the pristine database until a tool
-        changes it (see :mod:`runner_retail.cow`), so an environment costs microseconds."""
-        return db.cow_copy()

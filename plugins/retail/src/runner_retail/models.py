@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-
-from runner_retail.cow import CopyOnWriteDB
+from runner import CopyOnWriteDB
 
 
 class Variant(BaseModel):
@@ -167,5 +166,5 @@ class RetailDB(CopyOnWriteDB):
             "num_products": len(self.products),
             "num_users": len(self.users),
             "num_orders": len(self.orders),
-            "total_num_items": sum(len(p.variants) for p in self.products.values()),
+            "total_num_items": sum(len(p.variants) for p in self.stored_values("products")),
         }

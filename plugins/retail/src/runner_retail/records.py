@@ -28,28 +28,29 @@ def first_item(order: Order, item_id: str) -> OrderItem | None:
 class RetailRecords(ToolKit):
     """The store's database and the lookups the tools share (it defines no tools itself).
 
-    Write tools change records only after :meth:`writable_order` / :meth:`writable_user`: the
-    environment's database shares unchanged records with the domain's pristine copy (see
-    :mod:`runner_retail.cow`).
+    The environment's database is a :class:`runner.CopyOnWriteDB` copy: the lookups only read
+    (they peek at the shared records), and write tools change records only after
+    :meth:`writable_order` / :meth:`writable_user`, which take the record out of the copy (a
+    private copy of it).
     """
 
     db: RetailDB
 
     # -- lookups (raise the messages τ²-bench's tools raise) --------------------------------
     def get_order(self, order_id: str) -> Order:
-        order = self.db.orders.get(order_id)
+        order = self.db.peek("orders", order_id)
         if order is None:
             raise ValueError("Order not found")
         return order
 
     def get_user(self, user_id: str) -> User:
-        user = self.db.users.get(user_id)
+        user = self.db.peek("users", user_id)
         if user is None:
             raise ValueError("User not found")
         return user
 
     def get_product(self, product_id: str) -> Product:
-        product = self.db.products.get(product_id)
+        product = self.db.peek("products", product_id)
         if product is None:
             raise ValueError("Product not found")
         return product
@@ -69,12 +70,12 @@ class RetailRecords(ToolKit):
     def writable_order(self, order_id: str) -> Order:
         """The order, made private to this environment's database before it is changed."""
         self.get_order(order_id)
-        return self.db.writable("orders", order_id)
+        return self.db.orders[order_id]
 
     def writable_user(self, user_id: str) -> User:
         """The user, made private to this environment's database before it is changed."""
         self.get_user(user_id)
-        return self.db.writable("users", user_id)
+        return self.db.users[user_id]
 
     # -- pricing ---------------------------------------------------------------------------
     def _price_difference(

@@ -29,7 +29,7 @@ def find_user_id_by_name_zip(self: RetailRecords, first_name: str, last_name: st
         zip: The zip code of the customer, such as '12345'.
     """
     first, last = first_name.lower(), last_name.lower()
-    for user_id, user in self.db.users.items():
+    for user_id, user in self.db.stored_items("users"):
         if (
             user.name.first_name.lower() == first
             and user.name.last_name.lower() == last
@@ -47,7 +47,7 @@ def find_user_id_by_email(self: RetailRecords, email: str) -> str:
         email: The email of the user, such as 'something@example.com'.
     """
     wanted = email.lower()
-    for user_id, user in self.db.users.items():
+    for user_id, user in self.db.stored_items("users"):
         if user.email.lower() == wanted:
             return user_id
     raise ValueError("User not found")
@@ -80,7 +80,7 @@ def get_item_details(self: RetailRecords, item_id: str) -> Variant:
     Args:
         item_id: The item id, such as '6086499569'. Be careful the item id is different from the product id.
     """
-    for product in self.db.products.values():
+    for product in self.db.stored_values("products"):
         if item_id in product.variants:
             return product.variants[item_id]
     raise ValueError("Item not found")
@@ -103,5 +103,5 @@ def list_all_product_types(self: RetailRecords) -> str:
     Each product type has a variety of different items with unique item ids and options.
     There are only 50 product types in the store.
     """
-    names = {product.name: product.product_id for product in self.db.products.values()}
+    names = {product.name: product.product_id for product in self.db.stored_values("products")}
     return json.dumps(names, sort_keys=True)
