@@ -24,7 +24,9 @@ key order (:func:`~runner.environment.db.canonical_json` of each record), so a f
 keeps its text as *pieces* (one per record) with the sha256 state before each piece; a copy's
 hash resumes from the state before its first changed record and feeds the remaining pieces,
 with its own records' text in place of the originals'. A record counts as changed when the
-copy holds another object than the original's under its key.
+copy holds another object than the original's under its key; a :class:`CowTable` lists those
+keys in ``taken``, so the hash looks only at them (writing through ``dict``'s own methods,
+``dict.__setitem__(table, ...)``, bypasses that list and is not supported).
 """
 
 from __future__ import annotations
@@ -113,6 +115,10 @@ class CowTable(dict):  # type: ignore[type-arg]
     def update(self, *args: Any, **kwargs: Any) -> None:
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
+
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override,misc]
+        self.update(other)
+        return self
 
     def values(self) -> list[Any]:  # type: ignore[override]
         return [self._take(key) for key in list(self)]
@@ -326,17 +332,23 @@ class CopyOnWriteDB(DB):
                 continue
             where = known.records[name]
             get = shared.get
-            for key in [k for k, v in dict.items(mine) if get(k) is not v]:
+            # a CowTable knows the keys it holds privately; any other dict is scanned
+            candidates = (
+                [k for k in mine.taken if k in mine] if type(mine) is CowTable else list(mine)
+            )
+            added = 0
+            for key in [k for k in candidates if get(k) is not dict.__getitem__(mine, k)]:
                 record = dict.__getitem__(mine, key)
                 index = where.get(key)
                 if index is None:  # added: the text differs from the next key on
+                    added += 1
                     later = [i for k, i in where.items() if k > key]
                     moved.append(min(later) if later else known.heads[name] + len(where) + 1)
                 else:
                     sep = b", " if known.pieces[index].startswith(b", ") else b""
                     changes[index] = sep + _item(key, record)
-            if len(mine) - sum(1 for k in dict.keys(mine) if k not in where) != len(shared):
-                moved.extend(i for k, i in where.items() if k not in mine)  # removed
+            if len(mine) - added != len(shared):  # removed (``where`` has the shared keys)
+                moved.extend(i for k, i in where.items() if k not in mine)
         if moved:
             pieces = self._pieces(known)[0]
             start = min([*moved, *changes])
@@ -362,8 +374,11 @@ class CopyOnWriteDB(DB):
         if not changes:
             return known.digest
         start = min(changes)
+        tail = known.pieces[start:]
+        for index, piece in changes.items():
+            tail[index - start] = piece
         h = known.states[start].copy()
-        h.update(b"".join(changes.get(i, known.pieces[i]) for i in range(start, len(known.pieces))))
+        h.update(b"".join(tail))
         return h.hexdigest()
 
 
