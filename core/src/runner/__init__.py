@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "EvaluationCriteria": "runner.models.task",
     "FullDuplexAgent": "runner.participants",
     "FullDuplexUser": "runner.participants",
+    "FullDuplexOrchestrator": "runner.orchestrator",
     "FunctionSchema": "runner.environment.schema",
     "HalfDuplexAgent": "runner.participants",
     "HalfDuplexOrchestrator": "runner.orchestrator",
@@ -58,6 +59,8 @@ _EXPORTS: dict[str, str] = {
     "RunConfig": "runner.models.config",
     "RunnerError": "runner.errors",
     "SimulationRun": "runner.models.simulation",
+    "StreamingAdapter": "runner.orchestrator",
+    "StreamState": "runner.orchestrator",
     "SystemMessage": "runner.models.messages",
     "Task": "runner.models.task",
     "TaskFileError": "runner.errors",
@@ -193,7 +196,12 @@ if TYPE_CHECKING:
         dump_tasks,
         load_tasks,
     )
-    from runner.orchestrator import HalfDuplexOrchestrator  # noqa: F401
+    from runner.orchestrator import (  # noqa: F401
+        FullDuplexOrchestrator,
+        HalfDuplexOrchestrator,
+        StreamingAdapter,
+        StreamState,
+    )
     from runner.orchestrator.protocols import (  # noqa: F401
         FullDuplexParticipant,
         HalfDuplexParticipant,

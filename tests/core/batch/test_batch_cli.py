@@ -118,8 +118,8 @@ def test_secrets_never_reach_the_run_directory(tmp_path):
         "1",
         "--agent-llm-args",
         '{"api_key": "sk-very-secret"}',
-        "--orchestrator-option",
-        "api_token=tok-secret",
+        "--judge-llm-args",
+        '{"api_token": "tok-secret"}',
     )
     assert result.exit_code == 0, result.output
     for name in ("run.json", "results.jsonl", "summary.json"):

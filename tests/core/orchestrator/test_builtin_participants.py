@@ -142,7 +142,12 @@ def test_builtins_are_registered_under_their_names() -> None:
             max_steps=5,
             max_errors=2,
             timeout=None,
-            unknown_option=True,
+            solo="false",
         )
     )
     assert isinstance(orch, HalfDuplexOrchestrator) and orch.max_steps == 5
+    # an option the orchestrator does not know is one clear error, with a suggestion
+    with pytest.raises(ConfigError, match=r"solo_mode.*no such option.*Did you mean 'solo'"):
+        plugins.registry("orchestrators").get("half_duplex").obj(
+            environment=None, agent=None, user=None, task=make_task(), solo_mode=True
+        )

@@ -25,6 +25,7 @@ from runner import (
 from runner.builtins.replay import ReplayAgent
 from runner.builtins.scripted import ScriptedUser
 from runner.constants import GREETING, STOP_TOKEN
+from runner.errors import ConfigError
 from runner.orchestrator import HalfDuplexOrchestrator
 from runner.testing import FakeDomain
 
@@ -413,7 +414,7 @@ async def test_initial_state_is_applied_before_the_first_turn(domain: Any) -> No
     assert orch.environment.toolkit.db.tasks["task_1"].status == "completed"
 
 
-async def test_async_participant_runs_on_the_loop_and_a_non_participant_is_an_agent_error(
+async def test_async_participant_runs_on_the_loop_and_a_non_participant_is_a_config_error(
     domain: Any,
 ) -> None:
     class DuckAsyncUser:  # no base class: its own async method is used, not a thread
@@ -434,6 +435,5 @@ async def test_async_participant_runs_on_the_loop_and_a_non_participant_is_an_ag
     assert run.termination_reason.value == "user_stop"
     assert user.threads == {threading.get_ident()}
 
-    run = await orchestrate(domain, object(), EchoUser(stop_after=1)).run()
-    assert run.termination_reason.value == "agent_error"
-    assert "not a half-duplex participant" in (run.error or "")
+    with pytest.raises(ConfigError, match="is not a participant: it has neither"):
+        orchestrate(domain, object(), EchoUser(stop_after=1))

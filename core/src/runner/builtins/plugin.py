@@ -23,6 +23,12 @@ def _scripted_user(ctx: Any) -> Any:
     return build_scripted_user(ctx)
 
 
+def _scripted_streaming_user(ctx: Any) -> Any:
+    from runner.builtins.scripted_streaming import build_scripted_streaming_user
+
+    return build_scripted_streaming_user(ctx)
+
+
 class HalfDuplex:
     """Registered as ``half_duplex``: constructing it builds a
     :class:`runner.orchestrator.HalfDuplexOrchestrator` (imported only then, so loading the
@@ -59,6 +65,12 @@ def register_users(register: Callable[..., None]) -> None:
         "scripted",
         _scripted_user,
         "Deterministic user: opens with the ticket, performs the expected user actions, stops",
+    )
+    register(
+        "scripted_streaming",
+        _scripted_streaming_user,
+        "The scripted user for full duplex, plus interruptions, back-channels and waits on a "
+        "schedule (--user-option schedule=JSON)",
     )
 
 

@@ -68,7 +68,38 @@ def metrics_table(metrics: Metrics, title: str = "Results") -> Any:
         f"mean {_num(d.get('mean'), 2)} s, p50 {_num(d.get('p50'), 2)} s, "
         f"p95 {_num(d.get('p95'), 2)} s, max {_num(d.get('max'), 2)} s",
     )
+    if metrics.voice:
+        for figure, value in voice_rows(metrics.voice):
+            table.add_row(figure, value)
     return table
+
+
+def voice_rows(voice: dict[str, Any]) -> list[tuple[str, str]]:
+    """The turn-taking rows of a full-duplex run (see ``runner.evaluation.voice``)."""
+    latency = voice.get("response_latency") or {}
+    ticks, secs = latency.get("ticks") or {}, latency.get("seconds") or {}
+
+    def by_side(key: str) -> str:
+        counts = voice.get(key) or {}
+        return f"agent {counts.get('agent', 0)}, user {counts.get('user', 0)}"
+
+    share = voice.get("talk_share") or {}
+    return [
+        (
+            "agent response latency",
+            f"mean {_num(secs.get('mean'), 2)} s ({_num(ticks.get('mean'), 1)} ticks), "
+            f"p50 {_num(secs.get('p50'), 2)} s, p95 {_num(secs.get('p95'), 2)} s "
+            f"over {latency.get('count', 0)} answers",
+        ),
+        ("interruptions", by_side("interruptions")),
+        ("barge-ins (stopped)", by_side("yielded")),
+        ("back-channels", by_side("backchannels")),
+        (
+            "overlap / talk share",
+            f"overlap {_num(voice.get('overlap_ratio'))} of speech; agent "
+            f"{_num(share.get('agent'))}, user {_num(share.get('user'))}",
+        ),
+    ]
 
 
 def print_metrics(metrics: Metrics, title: str = "Results") -> None:

@@ -217,6 +217,14 @@ def build_config(params: dict[str, Any]) -> Any:
     from runner.models.config import RunConfig
 
     data: dict[str, Any] = {}
+    if params.pop("realtime", None):
+        params = {
+            **params,
+            "orchestrator_options": (
+                *(params.get("orchestrator_options") or ()),
+                ("realtime", True),
+            ),
+        }
     for name, value in params.items():
         if name.endswith("_options"):
             if value:
@@ -403,6 +411,14 @@ def _options(f: Any) -> Any:
             default=None,
             help="Stop before running when a selected task's expected actions fail (or a tool "
             "writes without write=True); without it these are warnings.",
+        ),
+        click.option(
+            "--realtime",
+            is_flag=True,
+            default=None,
+            help="Full duplex: pace the ticks to the wall clock (tick_duration_seconds of real "
+            "time each) instead of running them as fast as the participants answer. Same as "
+            "--orchestrator-option realtime=true.",
         ),
         click.option("--progress/--no-progress", default=None, help="Show progress on stderr."),
         click.option(

@@ -103,9 +103,11 @@ async def simulate_oracle(
     plugins: Any = None,
     seed: int = 0,
     max_errors: int = 1000,
+    orchestrator: str = "half_duplex",
 ) -> Any:
     """The scored run of the registered ``replay`` agent and ``scripted`` user on ``task`` with
-    the ``half_duplex`` orchestrator, without an NL judge (a domain author's oracle test).
+    the ``half_duplex`` orchestrator (or ``orchestrator``: ``full_duplex`` speaks the same
+    conversation over ticks), without an NL judge (a domain author's oracle test).
 
     ``script``: the task the participants follow, when it differs from the one judged (to check
     that a deliberately wrong trajectory fails). The built-ins are looked up by their qualified
@@ -128,9 +130,9 @@ async def simulate_oracle(
     )
     agent = plugins.registry("agents").get("runner-core:replay").obj(ctx)
     user = plugins.registry("users").get("runner-core:scripted").obj(ctx)
-    orchestrator = (
+    built = (
         plugins.registry("orchestrators")
-        .get("runner-core:half_duplex")
+        .get(f"runner-core:{orchestrator}")
         .obj(
             environment=env,
             agent=agent,
@@ -142,7 +144,7 @@ async def simulate_oracle(
             timeout=None,
         )
     )
-    return await run_simulation(orchestrator, environment_factory=domain.environment)
+    return await run_simulation(built, environment_factory=domain.environment)
 
 
 async def _simulate(domain: Any, task: Any) -> Any:

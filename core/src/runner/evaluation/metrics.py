@@ -16,6 +16,9 @@ Definitions (also in ``docs/running.md``):
   ``C(c, k) / C(n, k)``: the probability that ``k`` trials drawn without replacement all
   succeed; averaged over tasks. Reported for ``k = 1 .. min(n)`` over tasks (capped at
   ``num_trials``).
+- ``voice`` (full-duplex runs only): response latency, interruptions, barge-ins, back-channels,
+  overlap ratio and talk-time share, from each result's ``voice``
+  (:mod:`runner.evaluation.voice`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runner.evaluation.voice import SIDES
 from runner.models.record import INFRASTRUCTURE_ERROR, ResultRecord
 
 SUCCESS_TOLERANCE = 1e-6
@@ -157,6 +161,8 @@ class Metrics:
     duration: dict[str, float | None] = field(default_factory=dict)
     #: Units of the run that have no result yet (a partial or interrupted run).
     missing: int | None = None
+    #: Turn-taking figures of a full-duplex run (:func:`aggregate_voice`); None otherwise.
+    voice: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -175,6 +181,7 @@ class Metrics:
             "tokens": self.tokens,
             "tokens_by_side": self.tokens_by_side,
             "duration": self.duration,
+            **({"voice": self.voice} if self.voice else {}),
         }
 
     @classmethod
@@ -196,6 +203,7 @@ class Metrics:
             tokens=dict(data.get("tokens") or {}),
             tokens_by_side=dict(data.get("tokens_by_side") or {}),
             duration=dict(data.get("duration") or {}),
+            voice=data.get("voice"),
         )
 
 
@@ -215,8 +223,11 @@ def compute_metrics(
     tasks: set[str] = set()
     prompt = completion = successes = infra = 0
     sides: dict[str, int] = {}
+    voices: list[dict[str, Any]] = []
     for r in records:
         tasks.add(r.task_id)
+        if r.voice:
+            voices.append(r.voice)
         reasons[r.termination_reason] += 1
         durations.append(r.duration)
         prompt += r.prompt_tokens
@@ -267,4 +278,53 @@ def compute_metrics(
             "max": durations[-1] if durations else None,
         },
         missing=None if expected is None else max(0, expected - count),
+        voice=aggregate_voice(voices),
     )
+
+
+_VOICE_COUNTS = ("interruptions", "yielded", "backchannels")
+
+
+def aggregate_voice(stats: Iterable[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The run's voice metrics from its simulations' ``voice``
+    (:func:`runner.evaluation.voice.voice_stats`); None without any."""
+    found = [s for s in stats if s]
+    if not found:
+        return None
+    ticks: list[float] = []
+    seconds: list[float] = []
+    totals = {key: {side: 0 for side in SIDES} for key in _VOICE_COUNTS}
+    speech = {side: 0 for side in SIDES}
+    overlap = anyone = 0
+    for s in found:
+        for latency in s.get("latency_ticks") or []:
+            ticks.append(latency)
+            seconds.append(latency * float(s.get("tick_seconds") or 0.0))
+        for key, by_side in totals.items():
+            for side in SIDES:
+                by_side[side] += int((s.get(key) or {}).get(side, 0))
+        for side in SIDES:
+            speech[side] += int((s.get("speech_ticks") or {}).get(side, 0))
+        overlap += int(s.get("overlap_ticks") or 0)
+        anyone += int(s.get("speaking_ticks") or 0)
+    talk = speech["agent"] + speech["user"]
+    return {
+        "simulations": len(found),
+        "response_latency": {
+            "count": len(ticks),
+            "ticks": _spread(ticks),
+            "seconds": _spread(seconds),
+        },
+        **totals,
+        "overlap_ratio": overlap / anyone if anyone else None,
+        "talk_share": {side: (speech[side] / talk if talk else None) for side in SIDES},
+    }
+
+
+def _spread(values: list[float]) -> dict[str, float | None]:
+    ordered = sorted(values)
+    return {
+        "mean": sum(ordered) / len(ordered) if ordered else None,
+        "p50": _percentile(ordered, 0.5),
+        "p95": _percentile(ordered, 0.95),
+    }

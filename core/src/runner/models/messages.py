@@ -51,6 +51,13 @@ class _ParticipantMessage(_MessageBase):
     chunk_id: int | None = None
     is_final_chunk: bool = True
     contains_speech: bool = True
+    #: A listener's acknowledgement ("mm-hm") spoken over the other side: it does not take the
+    #: turn and stays out of the evaluated transcript (it is kept in the ticks).
+    backchannel: bool = False
+    #: The speaker stopped because the other side spoke over it (barge-in); the words it did not
+    #: say are in ``unspoken`` and were never heard.
+    interrupted: bool = False
+    unspoken: str | None = None
 
     def is_tool_call(self) -> bool:
         return bool(self.tool_calls)

@@ -32,6 +32,8 @@ class ResultRecord:
     id: str = ""
     #: Total tokens per participant (``agent``, ``user``, ``judge``) when ``usage`` is split.
     side_tokens: dict[str, int] | None = None
+    #: Turn-taking figures of a full-duplex simulation (its ``voice``).
+    voice: dict[str, Any] | None = None
 
     @property
     def key(self) -> tuple[str, int, int | None]:
@@ -67,6 +69,7 @@ class ResultRecord:
             completion_tokens=completion,
             id=str(data.get("id") or ""),
             side_tokens=tokens_by_side(data.get("usage")),
+            voice=_voice(data.get("voice")),
         )
 
     @classmethod
@@ -88,7 +91,12 @@ class ResultRecord:
             completion_tokens=completion,
             id=run.id,
             side_tokens=tokens_by_side(run.usage),
+            voice=run.voice,
         )
+
+
+def _voice(voice: Any) -> dict[str, Any] | None:
+    return voice if isinstance(voice, dict) else None
 
 
 def usage_tokens(usage: Any) -> tuple[int, int]:

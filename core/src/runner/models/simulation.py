@@ -95,6 +95,8 @@ class SimulationRun(Model):
     error: str | None = None
     attempts: int = 1
     info: dict[str, Any] | None = None
+    #: Turn-taking figures of a full-duplex run, from its ticks (``runner.evaluation.voice``).
+    voice: dict[str, Any] | None = None
 
     @property
     def reward(self) -> float | None:

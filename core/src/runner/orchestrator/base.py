@@ -13,9 +13,9 @@ import asyncio
 import time
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from runner.errors import RunnerError
+from runner.errors import ConfigError, RunnerError, did_you_mean
 from runner.models.simulation import SimulationRun, TerminationReason
 from runner.orchestrator.failures import ParticipantFailure, describe_error
 from runner.orchestrator.protocols import Participant
@@ -35,9 +35,16 @@ class BaseOrchestrator:
 
     ``max_steps`` and ``max_errors`` are enforced by the subclass's loop; ``timeout`` is
     wall-clock seconds for the whole conversation. Extra keyword ``options`` are kept in
-    ``self.options`` and otherwise ignored, so that configuration meant for another
-    orchestrator does not break this one.
+    ``self.options``; a name the class's :attr:`OPTIONS` does not list is a
+    :class:`~runner.ConfigError` (``OPTIONS = None`` accepts any), so a mistyped
+    ``--orchestrator-option`` stops the run before its first simulation instead of being
+    silently ignored.
     """
+
+    #: The orchestrator's own options, name → one line of help (``runner`` shows them in errors).
+    OPTIONS: ClassVar[dict[str, str] | None] = None
+    #: The name it is registered under, for error messages.
+    NAME: ClassVar[str] = ""
 
     def __init__(
         self,
@@ -61,6 +68,7 @@ class BaseOrchestrator:
         self.max_errors = max_errors
         self.timeout = timeout
         self.options = options
+        self._check_options()
         self.messages: list[Any] = []
         self.num_errors = 0
         self.termination_reason: TerminationReason | None = None
@@ -94,6 +102,19 @@ class BaseOrchestrator:
 
     async def _conversation(self) -> None:
         raise NotImplementedError
+
+    def _check_options(self) -> None:
+        known = type(self).OPTIONS
+        if known is None:
+            return
+        for name in self.options:
+            if name not in known:
+                listed = "; ".join(f"{k}: {v}" for k, v in known.items()) or "none"
+                raise ConfigError(
+                    f"--orchestrator-option {name}: the {self.NAME or type(self).__name__} "
+                    f"orchestrator has no such option.{did_you_mean(name, known)} Its options: "
+                    f"{listed}. Options of another orchestrator need --orchestrator NAME."
+                )
 
     def _unexpected(self, exc: BaseException) -> None:
         self.termination_reason = TerminationReason.UNEXPECTED_ERROR

@@ -16,9 +16,10 @@ history is ``history``, the agent working without a user is ``solo``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from runner.constants import GREETING
+from runner.errors import ConfigError
 from runner.models.messages import (
     AssistantMessage,
     MultiToolMessage,
@@ -31,6 +32,7 @@ from runner.orchestrator.base import BaseOrchestrator, now
 from runner.orchestrator.failures import participant_failure, wrong_kind
 from runner.orchestrator.history import next_turn, replay_writes, trailing_results
 from runner.orchestrator.participant_calls import (
+    implements,
     init_state,
     is_stop,
     own_calls,
@@ -49,16 +51,25 @@ class HalfDuplexOrchestrator(BaseOrchestrator):
     messages were produced, checked only when no tool call is waiting for its result.
     ``max_errors``: the run ends (``too_many_errors``) once this many tool results *in total*
     (agent and user side, not counting the task's message history) had ``error=True``.
-    ``timeout``: wall-clock seconds for the whole conversation (``timeout``). Extra keyword
-    ``options`` are accepted and ignored (but ``solo``, see :mod:`runner.orchestrator.solo`)
-    so that configuration meant for other orchestrators does not break this one.
+    ``timeout``: wall-clock seconds for the whole conversation (``timeout``). Its one option
+    is ``solo`` (see :mod:`runner.orchestrator.solo`); any other is a ``ConfigError``. A
+    streaming (full-duplex only) participant is a ``ConfigError`` too, raised here, before
+    the conversation starts.
     """
+
+    OPTIONS: ClassVar[dict[str, str] | None] = {
+        "solo": "no user: the agent works alone from its ticket (false)"
+    }
+    NAME: ClassVar[str] = "half_duplex"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         #: Solo mode: no user; the agent works alone (``solo=True`` option, or an agent class
         #: with ``solo = True`` such as ``llm_solo_agent``).
         self.solo = solo_mode(self.agent, self.options)
+        for side, participant in ((AGENT, self.agent), (USER, self.user)):
+            if participant is not None and not (side == USER and self.solo):
+                _check_turn_based(side, participant)
         self.step_count = 0
         self._agent_state: Any = None
         self._user_state: Any = None
@@ -180,3 +191,22 @@ class HalfDuplexOrchestrator(BaseOrchestrator):
         elif isinstance(message, UserMessage) and is_stop(self.user, message, USER):
             self.termination_reason = TerminationReason.USER_STOP
         return turn.sender, turn.receiver, message
+
+
+def _check_turn_based(side: str, participant: Any) -> None:
+    """A participant half duplex cannot call is a ConfigError that says what would run it."""
+    if implements(participant, "agenerate_next_message", "generate_next_message"):
+        return
+    name = type(participant).__name__
+    if implements(participant, "aget_next_chunk", "get_next_chunk"):
+        raise ConfigError(
+            f"The {side} {name} is a streaming (full-duplex) participant: it has get_next_chunk "
+            "but no generate_next_message, so the half_duplex orchestrator cannot run it. Run "
+            "it with --orchestrator full_duplex."
+        )
+    raise ConfigError(
+        f"The {side} {name} is not a participant: it has neither "
+        "generate_next_message/agenerate_next_message (turn-based) nor "
+        "get_next_chunk/aget_next_chunk (streaming). Subclass runner.HalfDuplexAgent or "
+        "runner.FullDuplexAgent (HalfDuplexUser / FullDuplexUser for a user)."
+    )

@@ -39,6 +39,20 @@ def participant_caller(
 
 #: The base classes' async defaults, which only run the sync method in a thread themselves.
 _INHERITED_ASYNC = (HalfDuplexAgent.agenerate_next_message, FullDuplexAgent.aget_next_chunk)
+#: The base classes' sync defaults, which only raise NotImplementedError.
+_INHERITED_SYNC = (HalfDuplexAgent.generate_next_message, FullDuplexAgent.get_next_chunk)
+
+
+def implements(participant: Any, async_name: str, sync_name: str) -> bool:
+    """Whether the participant's class provides ``async_name`` or ``sync_name`` itself (not
+    only the base classes' defaults): how an orchestrator tells a turn-based participant
+    from a streaming one before the conversation starts."""
+    cls = type(participant)
+    method = getattr(cls, async_name, None)
+    if method is not None and method not in _INHERITED_ASYNC:
+        return True
+    sync = getattr(cls, sync_name, None)
+    return sync is not None and sync not in _INHERITED_SYNC
 
 
 def seed_participant(participant: Any, side: str, seed: int | None) -> None:

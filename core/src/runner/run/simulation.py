@@ -12,6 +12,7 @@ from typing import Any
 
 from runner.evaluation.judge import NLJudge
 from runner.evaluation.reward import aevaluate_simulation
+from runner.evaluation.voice import voice_stats
 from runner.models.simulation import SimulationRun, TerminationReason
 from runner.orchestrator.failures import access_refused, describe_error
 
@@ -25,9 +26,12 @@ async def run_simulation(
     ``docs/evaluation.md`` for how each ending is scored). A failure of the ``judge`` turns the
     run into an ``infrastructure_error`` (not scored; the batch layer retries it), except a
     refused access (bad API key, unknown model), which stops the run as a ``ConfigError``.
-    What the judge's calls cost is recorded as ``judge_cost`` and ``usage["judge"]``.
+    What the judge's calls cost is recorded as ``judge_cost`` and ``usage["judge"]``; a
+    full-duplex run's turn-taking figures as ``voice``.
     """
     run = await orchestrator.run()
+    if run.ticks:
+        run.voice = voice_stats(run.ticks)
     spent = _judge_spending(judge)
     try:
         run.reward_info = await aevaluate_simulation(

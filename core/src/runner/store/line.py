@@ -35,6 +35,7 @@ HEAD_KEYS = (
     "start_time",
     "end_time",
     "error",
+    "voice",
 )
 _HEAD_END = b',"reward_info":'
 _NUM = rb"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -53,6 +54,7 @@ _LINE = re.compile(
     rb'(?:,"usage":(\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}))?'
     rb'(?:,"start_time":"[^"\\\n]*")?(?:,"end_time":"[^"\\\n]*")?'
     rb'(?:,"error":"(?:[^"\\\n]|\\.)*")?'
+    rb'(?:,"voice":(\{[^\n]*?\}))?'
     rb',"reward_info":(?:null|\{"reward":(' + _NUM + rb")[,}])",
     re.MULTILINE,
 )
@@ -111,7 +113,9 @@ def _name(raw: bytes) -> str:
 
 
 def _record(match: re.Match[bytes]) -> ResultRecord:
-    id_, task, trial, seed, reason, duration, agent, user, judge, usage, reward = match.groups()
+    id_, task, trial, seed, reason, duration, agent, user, judge, usage, voice, reward = (
+        match.groups()
+    )
     parsed = json.loads(usage) if usage is not None else None
     prompt, completion = usage_tokens(parsed)
     names = _names
@@ -129,6 +133,7 @@ def _record(match: re.Match[bytes]) -> ResultRecord:
         completion,
         id_.decode(),
         tokens_by_side(parsed),
+        None if voice is None else json.loads(voice),
     )
 
 
