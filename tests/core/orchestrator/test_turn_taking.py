@@ -172,6 +172,7 @@ def test_split_words_is_lossless_and_paced() -> None:
         assert "".join(split_words(text, rate)) == text
     assert split_words(text, 2.0) == ["  one two\n", "three   four ", "five "]
     assert split_words("", 1.0) == []
+    assert split_words(text, float("inf")) == [text]
 
 
 def test_mistakes_are_config_errors_before_the_run() -> None:

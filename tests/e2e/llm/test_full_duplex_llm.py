@@ -81,3 +81,39 @@ def test_interruptions_by_the_streaming_user_cut_the_agent_off(tmp_path, runner_
             and (prev["agent_chunk"] or {}).get("is_final_chunk") is False
         ]
         assert len(starts) == r["voice"]["interruptions"]["user"], r["task_id"]
+
+
+@pytest.mark.parametrize(
+    ("agent", "extra"),
+    [
+        ("llm_gt_agent", []),
+        ("llm_solo_agent", []),
+        ("llm_agent", ["--realtime", "--orchestrator-option", "tick_duration_seconds=0.01"]),
+    ],
+)
+def test_every_llm_participant_runs_wrapped_under_full_duplex(
+    tmp_path, runner_exe, run_env, llm_server, agent, extra
+):
+    """The turn-based LLM agents and ``user_simulator``, unchanged, through the
+    StreamingAdapter: the same endings and rewards as under half duplex."""
+    base = llm_command(runner_exe, llm_server.url, tmp_path, "half", "--num-tasks", "5")
+    base = [agent if arg == "llm_agent" else arg for arg in base]
+    half = run_cli(base, run_env, tmp_path, "half")
+    full_cmd = [arg if arg != "half" else "full" for arg in base]
+    full = run_cli([*full_cmd, "--orchestrator", "full_duplex", *extra], run_env, tmp_path, "full")
+    assert half.returncode == 0 and full.returncode == 0, full.stderr
+    solo = agent == "llm_solo_agent"
+    ending = {
+        r["task_id"]: (r["termination_reason"], r["reward_info"]["reward"]) for r in full.results()
+    }
+    assert ending == {
+        r["task_id"]: (r["termination_reason"], r["reward_info"]["reward"]) for r in half.results()
+    }
+    assert {reason for reason, _ in ending.values()} == {"agent_stop" if solo else "user_stop"}
+    assert sum(reward for _, reward in ending.values()) >= 4  # the oracle solves (nearly) all
+    for r in full.results():
+        assert r["info"]["solo"] is solo and r["ticks"]
+        if solo:  # nobody to talk to: no user chunk, no greeting
+            assert all(t["user_chunk"] is None for t in r["ticks"])
+        else:
+            assert r["ticks"][0]["agent_chunk"]["content"] == "Hi! How can I help you today?"

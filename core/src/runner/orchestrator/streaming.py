@@ -36,7 +36,7 @@ def split_words(text: str, words_per_tick: float) -> list[str]:
     """``text`` cut at word boundaries into one piece per tick, ``words_per_tick`` words each on
     average and at least one; ``"".join(pieces) == text``."""
     words = _WORD.findall(text)
-    if not words:
+    if not words or words_per_tick >= len(words):  # (infinite for a solo agent: one piece)
         return [text] if text else []
     pieces: list[str] = []
     start = 0

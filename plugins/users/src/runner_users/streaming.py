@@ -95,7 +95,7 @@ class StreamingUserSimulator(StreamingAdapter):
 
     def _impatient(self, state: StreamState) -> bool:
         ticks = max(1, round(self.patience / (self.tick_seconds or 0.2)))
-        return (state.waiting or 0) + 1 >= ticks
+        return (state.waiting or 0) >= ticks
 
 
 def _option(ctx: Any, name: str, default: float, kind: type = float) -> Any:
