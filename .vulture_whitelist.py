@@ -24,3 +24,7 @@ input_items
 # (runner.environment's copy-on-write database, core/src/runner/environment/cow.py).
 protocol
 memo
+
+# click passes every declared option to its command: ``runner experiment replay --audit`` is
+# required (it names what the command shows) but not read.
+audit

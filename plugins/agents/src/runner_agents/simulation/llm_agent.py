@@ -229,6 +229,20 @@ def _options(ctx: Any, name: str, known: dict[str, Any]) -> dict[str, Any]:
     return {**known, **ctx.options}
 
 
+#: The option every LLM agent takes: a policy text replacing the domain's (experiments and
+#: ``runner improve`` evaluate rewritten policies through it).
+POLICY_OPTION = {"policy": None}
+
+
+def _policy(ctx: Any, options: dict[str, Any]) -> str:
+    policy = options.get("policy")
+    if policy is None:
+        return str(ctx.policy or "")
+    if not isinstance(policy, str) or not policy.strip():
+        raise UserError("--agent-option policy: give the policy text (a non-empty string).")
+    return policy
+
+
 def _task(ctx: Any, name: str) -> Any:
     if ctx.task is None:
         raise UserError(f"The {name} agent needs a task.")
@@ -237,11 +251,11 @@ def _task(ctx: Any, name: str) -> Any:
 
 def build_llm_agent(ctx: Any) -> LLMAgent:
     """Factory of ``llm_agent`` (takes a :class:`runner.BuildContext`)."""
-    _options(ctx, "llm_agent", {})
+    options = _options(ctx, "llm_agent", POLICY_OPTION)
     return LLMAgent(
         model=_model(ctx, "llm_agent"),
         tools=ctx.tools,
-        policy=ctx.policy,
+        policy=_policy(ctx, options),
         llm_args=ctx.llm_args,
         gateway=ctx.gateway,
     )
@@ -250,12 +264,12 @@ def build_llm_agent(ctx: Any) -> LLMAgent:
 def build_llm_gt_agent(ctx: Any) -> LLMGTAgent:
     """Factory of ``llm_gt_agent``; ``--agent-option with_arguments=false`` names the expected
     tools without their arguments."""
-    options = _options(ctx, "llm_gt_agent", {"with_arguments": True})
+    options = _options(ctx, "llm_gt_agent", {"with_arguments": True, **POLICY_OPTION})
     return LLMGTAgent(
         model=_model(ctx, "llm_gt_agent"),
         task=_task(ctx, "llm_gt_agent"),
         tools=ctx.tools,
-        policy=ctx.policy,
+        policy=_policy(ctx, options),
         llm_args=ctx.llm_args,
         with_arguments=_flag(options["with_arguments"], "with_arguments"),
         gateway=ctx.gateway,
@@ -265,14 +279,14 @@ def build_llm_gt_agent(ctx: Any) -> LLMGTAgent:
 def build_llm_solo_agent(ctx: Any) -> LLMSoloAgent:
     """Factory of ``llm_solo_agent``: the ticket (or, without one, the user's instructions) is
     its first message."""
-    _options(ctx, "llm_solo_agent", {})
+    options = _options(ctx, "llm_solo_agent", POLICY_OPTION)
     task = _task(ctx, "llm_solo_agent")
     ticket = task.ticket or task.user_scenario.instructions_text()
     return LLMSoloAgent(
         model=_model(ctx, "llm_solo_agent"),
         tools=ctx.tools,
         user_tools=ctx.user_tools,
-        policy=ctx.policy,
+        policy=_policy(ctx, options),
         ticket=ticket,
         llm_args=ctx.llm_args,
         gateway=ctx.gateway,
