@@ -56,3 +56,14 @@ def test_mistakes_name_the_field_and_the_line(tmp_path, text: str, expected: str
 def test_a_missing_file_is_one_clear_error(tmp_path) -> None:
     with pytest.raises(ConfigError, match="Cannot read the experiment file"):
         load_experiment(tmp_path / "nope.yaml")
+
+
+def test_the_documented_complete_example_is_valid(tmp_path) -> None:
+    from repo_paths import REPO
+
+    guide = (REPO / "docs" / "experiments.md").read_text(encoding="utf-8")
+    block = guide.split("# experiment: a complete example\n", 1)[1].split("```", 1)[0]
+    exp = load_experiment(write(tmp_path, block))
+    assert exp.name == "retail-policy" and exp.tasks.limit == 40
+    assert exp.optimize.constraints.required_sections == ["## Returns"]
+    assert exp.budget.max_usd == 25.0 and exp.acceptance.rule == "ci_lower_bound"

@@ -63,3 +63,17 @@ async def test_invalid_retried_worse_rejected_better_accepted(tmp_path) -> None:
     for table in ("experiments", "llm_interactions", "events"):
         dumped = " ".join(map(str, store.db.execute(f"SELECT * FROM {table}").fetchall()))
         assert "sk-exp-test-123" not in dumped
+
+
+async def test_the_budget_stops_the_loop_before_the_next_round(tmp_path) -> None:
+    models = ExperimentModels(THREE_PROPOSALS)
+    with LLMTestServer(responder=models, record_bodies=False) as server:
+        path = write_experiment(tmp_path, server.url)
+        path.write_text(path.read_text() + "budget:\n  max_llm_calls: 20\n")
+        outcome = await run_experiment(path, progress=False)
+    assert outcome.stop_reason == "budget_llm_calls" and outcome.incumbent == 0
+    assert models.optimizer_calls == 0  # the baseline alone spent the budget
+    store = Store(tmp_path / "out" / "experiments.sqlite")
+    assert store.spent(outcome.experiment_id)[1] >= 20
+    events = [e["kind"] for e in store.events(outcome.experiment_id)]
+    assert events == ["start", "stop"]

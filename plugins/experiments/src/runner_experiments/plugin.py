@@ -12,6 +12,7 @@ from runner import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from runner_experiments.cli import experiment
+    from runner_experiments.cli import experiment, improve_cmd
 
     cli.add_command(experiment)
+    cli.add_command(improve_cmd)
