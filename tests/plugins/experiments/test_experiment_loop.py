@@ -77,3 +77,24 @@ async def test_the_budget_stops_the_loop_before_the_next_round(tmp_path) -> None
     assert store.spent(outcome.experiment_id)[1] >= 20
     events = [e["kind"] for e in store.events(outcome.experiment_id)]
     assert events == ["start", "stop"]
+
+
+async def test_each_stage_runs_alone(tmp_path) -> None:
+    from runner_experiments import (
+        evaluate_baseline,
+        load_experiment,
+        propose_update,
+        validate_update,
+    )
+    from runner_experiments.loop import initial_policy
+
+    models = ExperimentModels({(1, 1): THREE_PROPOSALS[(2, 1)]})
+    with LLMTestServer(responder=models, record_bodies=False) as server:
+        exp = load_experiment(write_experiment(tmp_path, server.url))
+        policy = initial_policy(exp)
+        baseline = await evaluate_baseline(exp, policy, progress=False)
+        assert baseline.score(0.95)[0] == 10 / 15 and len(baseline.runs) == 15
+        candidate = await propose_update(exp, policy, baseline)
+        assert candidate is not None and candidate.endswith(FIX)
+        decision, evaluation = await validate_update(exp, baseline, candidate, progress=False)
+    assert decision.accepted and evaluation.score(0.95)[0] == 1.0

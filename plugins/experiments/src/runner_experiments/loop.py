@@ -38,6 +38,12 @@ def initial_policy(exp: ExperimentConfig, plugins: Any = None) -> str:
     """The first policy: ``optimize.initial_file``, else the domain's own policy."""
     if exp.optimize.initial_file:
         return exp.read_text("optimize.initial_file", exp.optimize.initial_file)
+    if exp.optimize.option != "policy":
+        raise ConfigError(
+            f"optimize.initial_file is needed: optimize.option is {exp.optimize.option!r}, and "
+            "only the policy has a default (the domain's). Put the text the optimizer starts "
+            "from in a file and name it there."
+        )
     domain = (plugins or load_plugins()).registry("domains").get(exp.domain).obj
     if exp.domain_options:
         domain = domain.configure(dict(exp.domain_options))

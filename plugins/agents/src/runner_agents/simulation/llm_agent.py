@@ -251,10 +251,14 @@ def _task(ctx: Any, name: str) -> Any:
 
 def build_llm_agent(ctx: Any) -> LLMAgent:
     """Factory of ``llm_agent`` (takes a :class:`runner.BuildContext`)."""
-    options = _options(ctx, "llm_agent", POLICY_OPTION)
+    options = _options(ctx, "llm_agent", {**POLICY_OPTION, "system_prompt": None})
+    system_prompt = options.get("system_prompt")
+    if system_prompt is not None and not (isinstance(system_prompt, str) and system_prompt.strip()):
+        raise UserError("--agent-option system_prompt: give the whole system prompt's text.")
     return LLMAgent(
         model=_model(ctx, "llm_agent"),
         tools=ctx.tools,
+        system_prompt=system_prompt,
         policy=_policy(ctx, options),
         llm_args=ctx.llm_args,
         gateway=ctx.gateway,
