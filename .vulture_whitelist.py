@@ -28,3 +28,6 @@ memo
 # click passes every declared option to its command: ``runner experiment replay --audit`` is
 # required (it names what the command shows) but not read.
 audit
+
+# runner.voice.RealtimeSession is a Protocol: its parameters name the contract, the body is ``...``.
+played_seconds

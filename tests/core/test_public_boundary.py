@@ -24,6 +24,7 @@ PUBLIC_PACKAGES = (
     "runner.conformance",
     "runner.plugins",
     "runner.rescore",
+    "runner.voice",
 )
 PLUGIN_SOURCES = sorted(
     [*REPO.glob("plugins/*/src/**/*.py"), *REPO.glob("docs/examples/*/src/**/*.py")]

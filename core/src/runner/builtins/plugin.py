@@ -82,6 +82,22 @@ def register_orchestrators(register: Callable[..., None]) -> None:
     register("full_duplex", FullDuplex, "Streaming: both sides produce a chunk every tick")
 
 
+def _loopback_voice(options: dict[str, Any]) -> Any:
+    from runner.voice.loopback import build_loopback
+
+    return build_loopback(options)
+
+
+@hookimpl
+def register_voice_providers(register: Callable[..., None]) -> None:
+    register(
+        "loopback",
+        _loopback_voice,
+        "Lossless fake speech (the text rides in the samples): the audio path of a voice run "
+        "without a speech engine, for tests and demos",
+    )
+
+
 def _local_executor(config: Any) -> Any:
     from runner.builtins.local_executor import LocalExecutor
 

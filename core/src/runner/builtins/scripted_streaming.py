@@ -24,7 +24,7 @@ from runner.errors import ConfigError
 from runner.models.messages import UserMessage
 from runner.models.task import Task
 from runner.orchestrator.sides import USER
-from runner.orchestrator.streaming import StreamingAdapter, StreamState, spoken_text
+from runner.orchestrator.streaming import StreamingAdapter, StreamState
 
 ACTIONS = ("say", "interrupt", "backchannel", "wait")
 BACKCHANNEL = "mm-hm"
@@ -46,11 +46,11 @@ class ScriptedStreamingUser(StreamingAdapter):
             return await super().react(state, incoming)
         text = event.get("say", event.get("interrupt"))
         if text is not None:
-            heard = spoken_text(incoming)
+            heard = self.hear(incoming)
             state.other_speaking = heard is not None
             if heard is not None:
                 state.heard.append(heard)
-            return self.say(state, UserMessage(content=str(text)))
+            return await self.say(state, UserMessage(content=str(text)))
         chunk = await super().react(state, incoming)
         if chunk is not None:  # speaking: no back-channel over its own words
             return chunk

@@ -84,7 +84,19 @@ def voice_rows(voice: dict[str, Any]) -> list[tuple[str, str]]:
         return f"agent {counts.get('agent', 0)}, user {counts.get('user', 0)}"
 
     share = voice.get("talk_share") or {}
-    return [
+    wer = voice.get("word_error_rate")
+    heard = (
+        [
+            (
+                "word error rate (heard vs meant)",
+                f"{_num(wer.get('overall'))} (agent speech {_num(wer.get('agent'))}, user "
+                f"speech {_num(wer.get('user'))})",
+            )
+        ]
+        if wer
+        else []
+    )
+    return heard + [
         (
             "agent response latency",
             f"mean {_num(secs.get('mean'), 2)} s ({_num(ticks.get('mean'), 1)} ticks), "

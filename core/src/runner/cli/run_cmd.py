@@ -138,6 +138,8 @@ FLAG = {
     "user_options": "--user-option",
     "domain_options": "--domain-option",
     "orchestrator_options": "--orchestrator-option",
+    "voice_provider": "--voice-provider",
+    "voice_options": "--voice-option",
     "executor_options": "--executor-option",
     "task_split": "--task-split",
     "task_ids": "--task-ids",
@@ -295,6 +297,18 @@ def _options(f: Any) -> Any:
             type=KEY_VALUE,
             multiple=True,
             help="Extra orchestrator argument, KEY=VALUE (repeatable).",
+        ),
+        click.option(
+            "--voice-provider",
+            help="A voice run (with --orchestrator full_duplex): participants speak and listen "
+            "through this registered voice provider (see `runner list-plugins`).",
+        ),
+        click.option(
+            "--voice-option",
+            "voice_options",
+            type=KEY_VALUE,
+            multiple=True,
+            help="Voice provider option, KEY=VALUE (repeatable).",
         ),
         click.option(
             "--executor-option",

@@ -295,8 +295,13 @@ def aggregate_voice(stats: Iterable[dict[str, Any] | None]) -> dict[str, Any] | 
     seconds: list[float] = []
     totals = {key: {side: 0 for side in SIDES} for key in _VOICE_COUNTS}
     speech = {side: 0 for side in SIDES}
+    errors = {side: [0, 0] for side in SIDES}  # word errors, words meant
     overlap = anyone = 0
     for s in found:
+        for side, counts in (s.get("word_errors") or {}).items():
+            if side in errors:
+                errors[side][0] += int(counts.get("errors", 0))
+                errors[side][1] += int(counts.get("words", 0))
         for latency in s.get("latency_ticks") or []:
             ticks.append(latency)
             seconds.append(latency * float(s.get("tick_seconds") or 0.0))
@@ -318,7 +323,17 @@ def aggregate_voice(stats: Iterable[dict[str, Any] | None]) -> dict[str, Any] | 
         **totals,
         "overlap_ratio": overlap / anyone if anyone else None,
         "talk_share": {side: (speech[side] / talk if talk else None) for side in SIDES},
+        **_word_error_rate(errors),
     }
+
+
+def _word_error_rate(errors: dict[str, list[int]]) -> dict[str, Any]:
+    words = sum(w for _, w in errors.values())
+    if not words:
+        return {}
+    rate = {side: (e / w if w else None) for side, (e, w) in errors.items()}
+    rate["overall"] = sum(e for e, _ in errors.values()) / words
+    return {"word_error_rate": rate}
 
 
 def _spread(values: list[float]) -> dict[str, float | None]:

@@ -15,7 +15,9 @@ A side *speaks* in a tick when its chunk has text and is not a back-channel. Def
   one of its message);
 - barge-in (``yielded``): a side stopped mid-message because it was spoken over;
 - overlap ratio: ticks in which both speak over ticks in which anyone speaks;
-- talk-time share: a side's speaking ticks over both sides' speaking ticks.
+- talk-time share: a side's speaking ticks over both sides' speaking ticks;
+- word error rate (voice runs): word-level edit distance between what a side meant and what the
+  listener's recogniser heard, over the words meant.
 """
 
 from __future__ import annotations
@@ -26,11 +28,35 @@ SIDES = ("agent", "user")
 
 
 def _speaks(chunk: Any) -> bool:
-    return bool(chunk and chunk.get("content") and not chunk.get("backchannel"))
+    return bool(
+        chunk
+        and (chunk.get("content") or chunk.get("audio_format"))
+        and not chunk.get("backchannel")
+    )
 
 
-def voice_stats(ticks: list[dict[str, Any]]) -> dict[str, Any]:
-    """The turn-taking figures of one conversation (see the module docstring)."""
+def word_errors_by_side(messages: list[Any]) -> dict[str, dict[str, int]]:
+    """Voice runs: word errors between what each side meant (``intended_content``) and what the
+    listener's recogniser heard (``content``), with the words meant, by side."""
+    from runner.voice.wer import word_errors
+
+    out: dict[str, dict[str, int]] = {}
+    for message in messages:
+        meant = getattr(message, "intended_content", None)
+        if meant is None:
+            continue
+        errors, words = word_errors(meant, message.content or "")
+        side = out.setdefault(
+            "agent" if message.role == "assistant" else "user", {"errors": 0, "words": 0}
+        )
+        side["errors"] += errors
+        side["words"] += words
+    return out
+
+
+def voice_stats(ticks: list[dict[str, Any]], messages: list[Any] | None = None) -> dict[str, Any]:
+    """The turn-taking figures of one conversation (see the module docstring); with the
+    messages of a voice run, also its word errors (``word_errors``)."""
     speech = {side: 0 for side in SIDES}
     interruptions = {side: 0 for side in SIDES}
     yielded = {side: 0 for side in SIDES}
@@ -73,4 +99,5 @@ def voice_stats(ticks: list[dict[str, Any]]) -> dict[str, Any]:
         "yielded": yielded,
         "backchannels": backchannels,
         "latency_ticks": latencies,
+        **({"word_errors": errors} if (errors := word_errors_by_side(messages or [])) else {}),
     }

@@ -54,6 +54,9 @@ class RunConfig(BaseModel):
     user_options: dict[str, Any] = Field(default_factory=dict)
     domain_options: dict[str, Any] = Field(default_factory=dict)
     orchestrator_options: dict[str, Any] = Field(default_factory=dict)
+    #: A voice run (full duplex): the registered voice provider participants speak through.
+    voice_provider: str | None = None
+    voice_options: dict[str, Any] = Field(default_factory=dict)
     executor_options: dict[str, Any] = Field(default_factory=dict)
     task_split: str | None = None
     task_ids: list[str] | None = None

@@ -34,3 +34,6 @@ class BuildContext(BaseModel):
     #: the run's ``--llm-*`` settings apply and two runs in one process stay apart. ``None``
     #: outside a run (a participant then falls back to the process-wide gateway).
     gateway: Any = None
+    #: The run's voice provider (``runner.voice.VoiceProvider``, ``--voice-provider``), or
+    #: ``None`` in a text run: a voice agent speaks and listens through it.
+    voice: Any = None

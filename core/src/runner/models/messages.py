@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, PrivateAttr, Tag
 
 from runner.constants import STOP_TOKEN  # noqa: F401 - re-exported
 from runner.models.base import Model
@@ -58,6 +58,34 @@ class _ParticipantMessage(_MessageBase):
     #: say are in ``unspoken`` and were never heard.
     interrupted: bool = False
     unspoken: str | None = None
+    #: Voice runs: what the speaker meant to say, when ``content`` is what the listener's
+    #: recogniser heard.
+    intended_content: str | None = None
+    #: The chunk's audio (a ``runner.voice.Audio``), kept in memory only: a voice run writes it
+    #: to WAV files under the run directory, never inline in ``results.jsonl``.
+    _audio: Any = PrivateAttr(default=None)
+
+    @property
+    def audio(self) -> Any:
+        """The audio this chunk or message carries (``runner.voice.Audio``), or None."""
+        return self._audio
+
+    def attach_audio(self, audio: Any) -> Any:
+        """Attach ``audio`` (a ``runner.voice.Audio``); records its format and duration in
+        ``audio_format``. Returns the message."""
+        self._audio = audio
+        self.is_audio = audio is not None
+        self.audio_format = (
+            None
+            if audio is None
+            else {
+                "encoding": "pcm_s16le",
+                "sample_rate": audio.sample_rate,
+                "channels": 1,
+                "duration": round(audio.duration, 4),
+            }
+        )
+        return self
 
     def is_tool_call(self) -> bool:
         return bool(self.tool_calls)

@@ -97,6 +97,12 @@ class SimulationRun(Model):
     info: dict[str, Any] | None = None
     #: Turn-taking figures of a full-duplex run, from its ticks (``runner.evaluation.voice``).
     voice: dict[str, Any] | None = None
+    #: Voice runs: the WAV file of each side (``agent``, ``user``), relative to the run
+    #: directory, aligned with the ticks.
+    audio: dict[str, str] | None = None
+    #: Voice runs: each side's audio track (``runner.voice.Audio``) until the run directory
+    #: writes it (never in ``results.jsonl``).
+    audio_tracks: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @property
     def reward(self) -> float | None:

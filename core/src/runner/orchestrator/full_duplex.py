@@ -61,6 +61,8 @@ _CHUNK_DEFAULTS = {
     "interrupted": False,
     "unspoken": None,
     "cost": None,
+    "audio_format": None,
+    "audio_path": None,
 }
 
 
@@ -98,9 +100,12 @@ class FullDuplexOrchestrator(BaseOrchestrator):
         speaking_rate: float | str = 2.5,
         end_of_turn_seconds: float | str = 0.6,
         barge_in_seconds: float | str = 0.4,
+        voice: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        #: The run's voice provider: wrapped participants speak and listen through audio.
+        self.voice = voice
         self.tick_duration_seconds = _number("tick_duration_seconds", tick_duration_seconds)
         self.max_ticks = int(_number("max_ticks", max_ticks, minimum=1))
         self.max_tool_rounds = int(_number("max_tool_rounds", max_tool_rounds, minimum=1))
@@ -119,6 +124,9 @@ class FullDuplexOrchestrator(BaseOrchestrator):
         self.ticks: list[dict[str, Any]] = []
         self._states: dict[str, Any] = {}
         self._transcript = Transcript(self.messages)
+        #: Voice runs: each tick's audio frame per side (None: silence).
+        self.ticks_audio: list[dict[str, Any]] = []
+        self._frames: dict[str, Any] = {AGENT: None, USER: None}
         #: The greeting, until tick 0 records it as the agent's chunk.
         self._greeting: AssistantMessage | None = None
 
@@ -131,13 +139,17 @@ class FullDuplexOrchestrator(BaseOrchestrator):
         """The participant itself when it streams, else wrapped; one clear error otherwise."""
         if side == AGENT and self.solo:  # nobody listens: say a message in one piece
             wrapping = {**wrapping, "speaking_rate": float("inf")}
+        voice = None if side == AGENT and self.solo else self.voice
         if isinstance(participant, StreamingAdapter):  # a streaming user built on the adapter
             participant.use_timing(**wrapping)
+            participant.voice = participant.voice or voice
             return participant
         if participant is None or implements(participant, "aget_next_chunk", "get_next_chunk"):
             return participant
         if implements(participant, "agenerate_next_message", "generate_next_message"):
-            adapter = StreamingAdapter(participant, side, yield_after_ticks=yield_after_ticks)
+            adapter = StreamingAdapter(
+                participant, side, yield_after_ticks=yield_after_ticks, voice=voice
+            )
             adapter.use_timing(**wrapping)
             return adapter
         raise ConfigError(
@@ -151,6 +163,17 @@ class FullDuplexOrchestrator(BaseOrchestrator):
     @property
     def step_count(self) -> int:
         return len(self.ticks)
+
+    async def run(self) -> Any:
+        """The conversation; in a voice run, its transcript is then what each listener's
+        recogniser heard (:mod:`runner.orchestrator.voice_run`) and its audio tracks ride along
+        for the run directory."""
+        result = await super().run()
+        if self.voice is not None:
+            from runner.orchestrator.voice_run import finish_voice_run
+
+            await finish_voice_run(result, self.voice, self._transcript.clips, self.ticks_audio)
+        return result
 
     # -- the loop ----------------------------------------------------------------------------
     async def _conversation(self) -> None:
@@ -175,6 +198,8 @@ class FullDuplexOrchestrator(BaseOrchestrator):
             if self._greeting is not None:  # tick 0: the agent's chunk is the greeting
                 chunks[AGENT], self._greeting = self._greeting, None
                 tick["agent_chunk"] = dump_chunk(chunks[AGENT])
+                if chunks[AGENT].audio is not None:
+                    self._frames[AGENT] = chunks[AGENT].audio
             elif self.termination_reason is None:
                 chunks[AGENT] = await self._turn(callers[AGENT], AGENT, incoming[AGENT], tick)
             incoming = {AGENT: chunks[USER], USER: chunks[AGENT]}
@@ -275,6 +300,8 @@ class FullDuplexOrchestrator(BaseOrchestrator):
             message = results[0] if len(results) == 1 else MultiToolMessage(tool_messages=results)
             chunk = await self._next_chunk(call, side, message)
         tick[f"{side}_chunk"] = dump_chunk(chunk)
+        if chunk is not None and chunk.audio is not None:
+            self._frames[side] = chunk.audio
         if side == USER:
             tick["user_transcript"] = getattr(chunk, "transcript", None) or (
                 chunk.content if chunk is not None and not chunk.backchannel else None
@@ -325,6 +352,9 @@ class FullDuplexOrchestrator(BaseOrchestrator):
     def _close_tick(self, tick: dict[str, Any], started: float) -> None:
         tick["wall_clock_duration_seconds"] = time.perf_counter() - started
         self.ticks.append(tick)
+        if self.voice is not None:
+            self.ticks_audio.append(self._frames)
+        self._frames = {AGENT: None, USER: None}
 
     def _result_fields(self, usage: dict[str, dict[str, float]]) -> dict[str, Any]:
         info = {"mode": "full_duplex", "num_ticks": len(self.ticks), "solo": self.solo}
@@ -334,11 +364,9 @@ class FullDuplexOrchestrator(BaseOrchestrator):
 def dump_chunk(chunk: Any) -> dict[str, Any] | None:
     """A chunk as its tick records it: its role and the speech fields that differ from their
     defaults (``is_final_chunk`` appears only as ``false``: the message goes on); an audio
-    chunk whole, without its tool calls."""
+    chunk's ``audio_format`` (with its duration) and ``audio_path``, never its bytes."""
     if chunk is None:
         return None
-    if chunk.is_audio:
-        return chunk.model_dump(mode="json", exclude_none=True, exclude={"tool_calls"})
     data: dict[str, Any] = {"role": chunk.role}
     for name, default in _CHUNK_DEFAULTS.items():
         value = getattr(chunk, name)

@@ -15,6 +15,11 @@ did not itself start speaking over the other side), the adapter stops, drops the
 
 Subclasses change the turn-taking per tick through :meth:`react` (see the streaming users);
 the text is split losslessly, so the pieces joined give back the message exactly.
+
+With a ``voice`` provider (a voice run) the adapter speaks and listens through audio: a message
+is synthesised once and said one tick of audio per tick (its words spread over those ticks as
+the chunks' text); what it hears as audio is recognised when it takes the turn, and the wrapped
+participant receives the recognised text.
 """
 
 from __future__ import annotations
@@ -64,8 +69,10 @@ class StreamState:
     speaking: list[str] = field(default_factory=list)
     spoken: int = 0
     message: Any = None
-    heard: list[str] = field(default_factory=list)
-    overlap: list[str] = field(default_factory=list)
+    heard: list[Any] = field(default_factory=list)  # text (str) or audio (runner.voice.Audio)
+    overlap: list[Any] = field(default_factory=list)
+    #: Voice runs: the audio frames of the current message still to say, one per tick.
+    frames: list[Any] = field(default_factory=list)
     overlap_ticks: int = 0
     silence: int = 0
     ticks: int = 0
@@ -100,8 +107,11 @@ class StreamingAdapter:
         speaking_rate: float | None = None,
         end_of_turn_ticks: int | None = None,
         yield_after_ticks: int | None = None,
+        voice: Any = None,
     ) -> None:
         self.participant = participant
+        #: The run's voice provider (``runner.voice.VoiceProvider``): speak and listen as audio.
+        self.voice = voice
         self.side = side
         self.kind = MESSAGE_KIND[side]
         self.heard_kind = UserMessage if side == AGENT else AssistantMessage
@@ -160,7 +170,7 @@ class StreamingAdapter:
 
         Override to add behaviour (back-channels, interruptions, patience) and call
         ``super().react`` for the rest."""
-        text = spoken_text(incoming)
+        text = self.hear(incoming)
         state.other_speaking = text is not None
         if state.speaking:
             if text is None:
@@ -186,17 +196,48 @@ class StreamingAdapter:
             return await self.take_turn(state)
         return None
 
+    def hear(self, chunk: Any) -> Any:
+        """What a chunk carries to this listener: its audio in a voice run, else its words
+        (``None`` for silence and back-channels)."""
+        if chunk is None or getattr(chunk, "backchannel", False):
+            return None
+        audio = getattr(chunk, "audio", None)
+        if self.voice is not None and audio is not None:
+            return audio
+        return spoken_text(chunk)
+
     async def take_turn(self, state: StreamState, note: str | None = None) -> Any:
         """Answer what was heard (or ``note`` when nothing was) with the wrapped participant."""
-        heard = "".join(state.heard) or note or ""
+        heard = await self.understood(state.heard) or note or ""
         state.heard.clear()
         state.hold = 0
         return await self._answer(state, self.heard_kind(content=heard))
+
+    async def understood(self, pieces: list[Any]) -> str:
+        """The text of what was heard: words as they are, audio through the recogniser (each
+        run of consecutive audio recognised as one utterance)."""
+        from runner.voice import join
+
+        parts: list[str] = []
+        clips: list[Any] = []
+        recognised = False
+        for piece in [*pieces, None]:
+            if piece is not None and not isinstance(piece, str):
+                clips.append(piece)
+                continue
+            if clips:
+                heard = await self.voice.atranscribe(join(clips))
+                parts.append(heard.text.strip() + " ")
+                clips, recognised = [], True
+            if piece is not None:
+                parts.append(piece)
+        return "".join(parts).strip() if recognised else "".join(parts)
 
     def stop_speaking(self, state: StreamState) -> Any:
         """Stop mid-message: the rest is dropped and reported in ``unspoken``."""
         dropped = "".join(state.speaking)
         state.speaking.clear()
+        state.frames.clear()
         state.heard.extend(state.overlap)
         state.overlap.clear()
         state.overlap_ticks = 0
@@ -204,9 +245,17 @@ class StreamingAdapter:
         state.message = None
         return self.kind(content=None, interrupted=True, unspoken=dropped)
 
-    def say(self, state: StreamState, message: Any) -> Any:
-        """Start speaking ``message`` (text only); the first piece is this tick's chunk."""
-        state.speaking = split_words(message.content or "", self.words_per_tick)
+    async def say(self, state: StreamState, message: Any) -> Any:
+        """Start speaking ``message`` (its text; in a voice run, its synthesised audio); the
+        first piece is this tick's chunk."""
+        text = message.content or ""
+        if self.voice is not None and text.strip():
+            audio = await self.voice.asynthesize(text)
+            state.frames = audio.frames(self.tick_seconds or 0.2)
+            state.speaking = spread_words(text, len(state.frames))
+        else:
+            state.frames = []
+            state.speaking = split_words(text, self.words_per_tick)
         state.spoken = 0
         state.message = message
         state.overlap.clear()
@@ -228,6 +277,8 @@ class StreamingAdapter:
             usage=message.usage if first else None,
             raw_data=message.raw_data if first else None,
         )
+        if state.frames:
+            chunk.attach_audio(state.frames.pop(0))
         state.spoken += 1
         if not state.speaking:
             state.heard.extend(state.overlap)  # what the other side said over the last words
@@ -248,7 +299,19 @@ class StreamingAdapter:
             if self.participant.is_stop(reply):
                 self._stop_chunk = reply
             return reply
-        return self.say(state, reply)
+        return await self.say(state, reply)
+
+
+def spread_words(text: str, pieces: int) -> list[str]:
+    """``text`` cut at word boundaries into exactly ``pieces`` pieces, as evenly as the words
+    allow (some may be empty when there are fewer words than pieces); lossless."""
+    words = _WORD.findall(text)
+    if pieces <= 1 or not words:
+        return [text] + [""] * max(0, pieces - 1)
+    out = []
+    for k in range(pieces):
+        out.append("".join(words[k * len(words) // pieces : (k + 1) * len(words) // pieces]))
+    return out
 
 
 def spoken_text(chunk: Any) -> str | None:

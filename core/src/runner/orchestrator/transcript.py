@@ -24,6 +24,8 @@ class Transcript:
     def __init__(self, messages: list[Any]) -> None:
         self.messages = messages
         self._open: dict[str, int | None] = {AGENT: None, USER: None}
+        #: Voice runs: the audio frames each message was said with, by message index.
+        self.clips: dict[int, list[Any]] = {}
 
     def add(self, message: Any) -> None:
         """Append a whole message (the greeting, a history message, a tool result)."""
@@ -47,7 +49,7 @@ class Transcript:
                 cut.interrupted = True
                 cut.unspoken = chunk.unspoken
             self._open[side] = None
-        elif chunk.content:
+        elif chunk.content or chunk.audio is not None:
             self._speak(side, chunk)
         else:
             self._open[side] = None
@@ -69,10 +71,14 @@ class Transcript:
                 content=chunk.content, cost=chunk.cost, usage=chunk.usage, raw_data=chunk.raw_data
             )
             self.add(message)
-            self._open[side] = len(self.messages) - 1
+            index = self._open[side] = len(self.messages) - 1
+            if chunk.audio is not None:
+                self.clips[index] = [chunk.audio]
             return
         message = self.messages[index]
-        message.content = (message.content or "") + chunk.content
+        message.content = (message.content or "") + (chunk.content or "")
+        if chunk.audio is not None:
+            self.clips.setdefault(index, []).append(chunk.audio)
         if chunk.cost:
             message.cost = (message.cost or 0.0) + chunk.cost
         if chunk.usage:

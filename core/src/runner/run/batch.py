@@ -195,6 +195,8 @@ async def arun_tasks(
     )
 
     def on_result(run: SimulationRun) -> None:
+        if run.audio_tracks:  # a voice run: its audio goes beside the results, by reference
+            run.audio = run_dir.write_audio(run)
         writer.append(run)
         record = ResultRecord.from_run(run)
         latest[record.key] = record

@@ -108,6 +108,7 @@ def _context(
     options: dict[str, Any],
     user_side: bool,
     gateway: LLMGateway,
+    voice: Any = None,
 ) -> BuildContext:
     from runner.models.context import BuildContext
 
@@ -124,6 +125,7 @@ def _context(
         seed=seed,
         options=dict(options),
         gateway=gateway,
+        voice=voice,
     )
 
 
@@ -156,6 +158,7 @@ def _build_participant(
         options=getattr(config, f"{side}_options"),
         user_side=side == "user",
         gateway=run_gateway(config),
+        voice=run_voice(config, plugins),
     )
     return _call_factory(side, name, factory, ctx)
 
@@ -194,10 +197,12 @@ def build_orchestrator(
 ) -> Orchestrator:
     """The orchestrator named by ``config.orchestrator`` with every part built (or given)."""
     plugins = _plugins(plugins)
+    voice = run_voice(config, plugins)
     environment = environment or build_environment(config, plugins)
     agent = agent if agent is not None else build_agent(config, task, seed, plugins, environment)
     user = user if user is not None else build_user(config, task, seed, plugins, environment)
     cls = plugins.registry("orchestrators").get(config.orchestrator).obj
+    extra = {"voice": voice} if voice is not None else {}
     return cls(
         environment=environment,
         agent=agent,
@@ -208,6 +213,7 @@ def build_orchestrator(
         max_errors=config.max_errors,
         timeout=config.timeout,
         **config.orchestrator_options,
+        **extra,
     )
 
 
@@ -228,6 +234,16 @@ def check_names(config: RunConfig, plugins: Plugins | None = None) -> None:
     plugins.registry("users").get(config.user)
     plugins.registry("orchestrators").get(config.orchestrator)
     plugins.registry("executors").get(config.executor)
+    if config.voice_provider is not None:
+        plugins.registry("voice_providers").get(config.voice_provider)
+        if config.orchestrator == "half_duplex":
+            raise ConfigError(
+                f"--voice-provider {config.voice_provider}: a voice run streams audio tick by "
+                "tick, which only the full-duplex orchestrator does. Add --orchestrator "
+                "full_duplex."
+            )
+    elif config.voice_options:
+        raise ConfigError("--voice-option needs --voice-provider NAME (the provider it is for).")
 
 
 def llm_routes(config: RunConfig) -> dict[str, dict[str, str]]:
@@ -244,6 +260,30 @@ def llm_routes(config: RunConfig) -> dict[str, dict[str, str]]:
             transport = choose_transport(model, args, args.get("transport") or requested)
             routes[role] = {"model": model, "transport": transport}
     return routes
+
+
+#: Voice providers of runs, by plugin set and configuration (built once per run setting).
+_voices: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def run_voice(config: RunConfig, plugins: Plugins | None = None) -> Any:
+    """The run's voice provider (``--voice-provider``, configured with ``--voice-option``), built
+    once and shared by every simulation of the run; None in a text run."""
+    if config.voice_provider is None:
+        return None
+    plugins = _plugins(plugins)
+    key = json.dumps([config.voice_provider, config.voice_options], sort_keys=True, default=str)
+    cache = _voices.setdefault(plugins, {})
+    if key not in cache:
+        factory = plugins.registry("voice_providers").get(config.voice_provider).obj
+        provider = factory(dict(config.voice_options))
+        if provider is None:
+            raise ConfigError(
+                f"The voice provider factory {config.voice_provider!r} returned None; it must "
+                "return a runner.voice.VoiceProvider."
+            )
+        cache[key] = provider
+    return cache[key]
 
 
 #: Gateways of runs that set LLM options, by those options (see :func:`run_gateway`).

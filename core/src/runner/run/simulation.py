@@ -31,7 +31,7 @@ async def run_simulation(
     """
     run = await orchestrator.run()
     if run.ticks:
-        run.voice = voice_stats(run.ticks)
+        run.voice = voice_stats(run.ticks, run.messages)
     spent = _judge_spending(judge)
     try:
         run.reward_info = await aevaluate_simulation(

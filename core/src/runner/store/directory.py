@@ -166,6 +166,21 @@ class RunDirectory:
         self.path.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.run_file, data)
 
+    def write_audio(self, run: SimulationRun) -> dict[str, str] | None:
+        """Write a voice run's tracks as ``audio/<result id>/<side>.wav``; their paths, relative
+        to the run directory (what the result's ``audio`` records), or None without tracks."""
+        tracks = getattr(run, "audio_tracks", None)
+        if not tracks:
+            return None
+        from runner.voice import write_wav
+
+        paths = {}
+        for side, track in sorted(tracks.items()):
+            relative = Path("audio") / run.id / f"{side}.wav"
+            write_wav(self.path / relative, track)
+            paths[side] = relative.as_posix()
+        return paths
+
     def read_summary(self) -> dict[str, Any] | None:
         try:
             return json.loads(self.summary_file.read_text(encoding="utf-8"))

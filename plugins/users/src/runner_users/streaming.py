@@ -62,6 +62,7 @@ class StreamingUserSimulator(StreamingAdapter):
         self.interrupt_after_words = interrupt_after_words
         self.rng = random.Random()
         self._last_backchannel = -BACKCHANNEL_GAP
+        self._words_heard = 0
 
     def set_seed(self, seed: int | None) -> None:
         super().set_seed(seed)
@@ -69,12 +70,15 @@ class StreamingUserSimulator(StreamingAdapter):
 
     async def react(self, state: StreamState, incoming: Any) -> Any:
         listening = not state.speaking
-        agent_talks = bool(incoming is not None and incoming.content and not incoming.backchannel)
+        piece = self.hear(incoming)  # words, or audio in a voice run
+        agent_talks = piece is not None
+        if listening and not state.heard:
+            self._words_heard = 0  # a new agent turn
         if listening and agent_talks:
-            heard_words = len("".join(state.heard).split()) + len(incoming.content.split())
-            if heard_words >= self.interrupt_after_words:
+            self._words_heard += len((incoming.content or "").split())
+            if self._words_heard >= self.interrupt_after_words:
                 if self.rng.random() < self.interrupt_probability:
-                    state.heard.append(incoming.content)
+                    state.heard.append(piece)
                     state.other_speaking = True
                     return await self.take_turn(state)
             tick = state.ticks
