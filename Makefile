@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen --all-packages
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast bench lint sync clean
+.PHONY: demo test test-fast bench lint sync clean system-packages
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv $(CURDIR)/.tools
@@ -18,17 +18,30 @@ $(CURDIR)/.tools/bin/uv:
 
 sync: .venv/.synced
 
+# System packages features need (docs/voice.md): eSpeak NG, the offline speech synthesiser of
+# runner-voice-local. Installed with apt-get when missing (as root, or through sudo).
+SYSTEM_PACKAGES := espeak-ng
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "installing system packages:$$missing (apt-get)"; \
+	  $$sudo apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	  { $$sudo apt-get update -q >/dev/null 2>&1 && $$sudo apt-get install -y -q $$missing >/dev/null; } || \
+	  echo "warning: could not install$$missing; the voice-local tests will fail (see docs/voice.md)"; \
+	fi
+
 demo: sync
 	$(RUN) runner run --domain mock --agent replay --user scripted --num-trials 2 --run-name demo
 
 # CI runs `make test`, so the lint is part of it (ruff about a second, mypy under a minute).
-test: sync lint
+test: sync system-packages lint
 	$(RUN) pytest $(PYTEST_ARGS)
 
-test-fast: sync
+test-fast: sync system-packages
 	$(RUN) pytest -m "not slow" $(PYTEST_ARGS)
 
-bench: sync
+bench: sync system-packages
 	$(RUN) python bench/run_all.py
 
 lint: sync

@@ -74,6 +74,8 @@ def common(url: str, tmp_path: Path) -> list[str]:
         llm_args(url),
         "--db",
         str(tmp_path / "improve.sqlite"),
+        "--output-dir",
+        str(tmp_path / "out"),
         "--no-progress",
         "--json",
     ]

@@ -305,7 +305,13 @@ def _iso(value: str | None, flag: str) -> Any:
     help="Where to write the adopted policy [default: output dir/ID/policy.md].",
 )
 @click.option(
-    "--db", default=None, help="Experiments database [default: experiments/experiments.sqlite]."
+    "--output-dir",
+    default=None,
+    help="Folder of the validation runs and the database [default: the experiment file's "
+    "output.dir, else experiments].",
+)
+@click.option(
+    "--db", default=None, help="Experiments database [default: OUTPUT_DIR/experiments.sqlite]."
 )
 @click.option("--progress/--no-progress", default=True, help="Progress while validating.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
@@ -322,6 +328,7 @@ def improve_cmd(
     user_llm_args: str | None,
     policy_file: Path | None,
     output: Path | None,
+    output_dir: str | None,
     db: str | None,
     progress: bool,
     as_json: bool,
@@ -365,6 +372,8 @@ def improve_cmd(
                 f"No scored conversation in {', '.join(map(str, traces))}: see "
                 "docs/experiments.md ('Traces') for the attributes read."
             )
+    if output_dir is not None:
+        overrides["output"] = {"dir": str(Path(output_dir).resolve())}
     exp = experiment_for_runs(config, baseline, base, overrides)
     store = Store(db or (exp.path(exp.output.dir) / "experiments.sqlite"))
     outcome = asyncio.run(
