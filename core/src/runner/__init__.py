@@ -84,6 +84,8 @@ _EXPORTS: dict[str, str] = {
     "run_simulation": "runner.run.simulation",
     "Executor": "runner.run.executor",
     "WorkUnit": "runner.run.executor",
+    "run_unit": "runner.run.executor",
+    "failed_run": "runner.run.executor",
     "RunResult": "runner.run.batch",
     "Metrics": "runner.evaluation.metrics",
     "compute_metrics": "runner.evaluation.metrics",
@@ -234,7 +236,7 @@ if TYPE_CHECKING:
         run_single_task,
         run_tasks,
     )
-    from runner.run.executor import Executor, WorkUnit  # noqa: F401
+    from runner.run.executor import Executor, WorkUnit, failed_run, run_unit  # noqa: F401
     from runner.run.simulation import run_simulation  # noqa: F401
     from runner.secrets import mask_secrets  # noqa: F401
     from runner.store import ResultsFile, read_results, read_results_file  # noqa: F401
