@@ -19,7 +19,9 @@ from runner.plugins import PluginOptions, Plugins, load_plugins
 #: Built-in commands: name -> "module:attribute" (imported only when the command runs).
 BUILTIN_COMMANDS: dict[str, str] = {
     "check-plugin": "runner.cli.check_plugin_cmd:check_plugin",
+    "domain": "runner.cli.domain_cmd:domain",
     "evaluate": "runner.cli.evaluate_cmd:evaluate",
+    "export": "runner.cli.export_cmd:export",
     "list-plugins": "runner.cli.plugins_cmd:list_plugins",
     "run": "runner.cli.run_cmd:run",
     "show": "runner.cli.show_cmd:show",
