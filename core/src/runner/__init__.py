@@ -82,6 +82,10 @@ _EXPORTS: dict[str, str] = {
     "load_plugins": "runner.plugins",
     "load_tasks": "runner.models.taskfile",
     "run_simulation": "runner.run.simulation",
+    "build_environment": "runner.run.build",
+    "build_agent": "runner.run.build",
+    "build_user": "runner.run.build",
+    "build_orchestrator": "runner.run.build",
     "Executor": "runner.run.executor",
     "WorkUnit": "runner.run.executor",
     "run_unit": "runner.run.executor",
@@ -235,6 +239,12 @@ if TYPE_CHECKING:
         run_domain,
         run_single_task,
         run_tasks,
+    )
+    from runner.run.build import (  # noqa: F401
+        build_agent,
+        build_environment,
+        build_orchestrator,
+        build_user,
     )
     from runner.run.executor import Executor, WorkUnit, failed_run, run_unit  # noqa: F401
     from runner.run.simulation import run_simulation  # noqa: F401

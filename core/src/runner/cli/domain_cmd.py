@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -32,7 +33,7 @@ def domain(name: str, domain_options: tuple[str, ...], as_json: bool) -> None:
     if env.user_toolkit is not None:
         sides["user"] = list(env.user_tools())
     splits = {split: len(found.tasks(split)) for split in found.splits()} if found.splits() else {}
-    data = {
+    data: dict[str, Any] = {
         "name": name,
         "policy": env.policy,
         "tools": {
