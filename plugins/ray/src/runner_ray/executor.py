@@ -80,6 +80,7 @@ class _Pool:
 
     def __init__(self, executor: RayExecutor, plugins: Any, units: int) -> None:
         import ray
+
         from runner_ray.worker import UnitWorker
 
         cpus = int(ray.cluster_resources().get("CPU", 1))
