@@ -31,3 +31,7 @@ audit
 
 # runner.voice.RealtimeSession is a Protocol: its parameters name the contract, the body is ``...``.
 played_seconds
+
+# gymnasium.Space.sample(mask, probability): the signature runner_gym's spaces override.
+mask
+probability
