@@ -35,6 +35,8 @@ def export(run_dir: Path, fmt: str, output: Path) -> None:
     from runner.store import RunDirectory
     from runner.store.tau2_export import tau2_results
 
+    if fmt != "tau2":  # (click's Choice admits only the formats below)
+        raise ConfigError(f"--format {fmt}: unknown format; use tau2.")
     directory = RunDirectory(run_dir)
     stored = directory.read_run()["config"]
     runs = directory.read_results()
