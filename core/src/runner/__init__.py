@@ -100,6 +100,7 @@ _EXPORTS: dict[str, str] = {
     "arun_tasks": "runner.run.batch",
     "arun_single_task": "runner.run.batch",
     "read_results": "runner.store",
+    "RunDirectory": "runner.store",
     "mask_secrets": "runner.secrets",
     "ConformanceReport": "runner.conformance",
     "check_domain": "runner.conformance",
@@ -249,4 +250,9 @@ if TYPE_CHECKING:
     from runner.run.executor import Executor, WorkUnit, failed_run, run_unit  # noqa: F401
     from runner.run.simulation import run_simulation  # noqa: F401
     from runner.secrets import mask_secrets  # noqa: F401
-    from runner.store import ResultsFile, read_results, read_results_file  # noqa: F401
+    from runner.store import (  # noqa: F401
+        ResultsFile,
+        RunDirectory,
+        read_results,
+        read_results_file,
+    )

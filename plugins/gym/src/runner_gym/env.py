@@ -161,6 +161,8 @@ class _RunnerEnv(gym.Env[str, Any]):
         self._seen = 0
         self._messages: list[Any] = []
         self._last = ""
+        #: The finished conversation of the last episode (a ``runner.SimulationRun``).
+        self.last_run: Any = None
 
     # -- gymnasium ---------------------------------------------------------------------------
     def reset(
@@ -246,7 +248,7 @@ class _RunnerEnv(gym.Env[str, Any]):
             return self._last, 0.0, False, False
         if kind == "error":
             raise payload
-        run = payload
+        run = self.last_run = payload
         reason = getattr(run.termination_reason, "value", run.termination_reason)
         info = run.reward_info
         self._info.update(
