@@ -58,7 +58,16 @@ def describe_run(path: Path) -> dict[str, Any]:
         "torn_bytes": scan.torn_bytes,
         "bad_lines": scan.bad_lines,
         "metrics": metrics.to_json(),
+        **_review(path),
     }
+
+
+def _review(path: Path) -> dict[str, Any]:
+    """The ``runner review`` counts of the run, when it was reviewed."""
+    from runner.cli.review_cmd import REVIEW_FILE, read_reviews, summarize
+
+    reviews = read_reviews(path / REVIEW_FILE)
+    return {"review": summarize(list(reviews.values()))} if reviews else {}
 
 
 @click.command("show")
@@ -107,6 +116,13 @@ def show(run_dir: Path, as_json: bool) -> None:
             "resuming cuts it away."
         )
     print_metrics(Metrics.from_json(info["metrics"]), title="Metrics")
+    if "review" in info:
+        r = info["review"]
+        click.echo(
+            f"Review ({r['reviewed']} simulations): {r['agent_errors']} agent errors in "
+            f"{r['simulations_with_agent_errors']}, {r['user_errors']} user-simulator errors in "
+            f"{r['simulations_with_user_errors']} (review.jsonl)"
+        )
     if info["status"] != "complete":
         click.echo("Resume with:\n  " + resume_command(config, _plugin_modules(info)))
 
