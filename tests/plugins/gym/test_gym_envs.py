@@ -84,3 +84,20 @@ def test_playing_the_user_against_the_replay_agent() -> None:
         assert terminated and not truncated and reward == 1.0
     finally:
         env.close()
+
+
+def test_solo_mode_the_agent_works_alone() -> None:
+    env = AgentGymEnv(domain="mock", task_id="create_with_description", solo=True)
+    try:
+        observation, info = env.reset(seed=2)
+        assert observation.startswith("ticket: ")  # no greeting, no user: the ticket
+        task = env.tasks["create_with_description"]
+        for action in task.expected_actions():
+            observation, reward, terminated, _, info = env.step(
+                {"name": action.name, "arguments": action.arguments}
+            )
+            assert not terminated
+        observation, reward, terminated, truncated, info = env.step("###STOP###")
+        assert terminated and info["termination_reason"] == "agent_stop" and reward == 1.0
+    finally:
+        env.close()

@@ -177,6 +177,11 @@ class _RunnerEnv(gym.Env[str, Any]):
         episode_seed = seed if seed is not None else int(self.np_random.integers(2**31 - 1))
         self._start(self.tasks[task_id], episode_seed)
         observation = self._wait()[0]
+        if self.solo:  # no user: the agent works from the task's ticket
+            task = self.tasks[task_id]
+            ticket = task.ticket or task.user_scenario.instructions_text()
+            observation = "\n".join(filter(None, [f"ticket: {ticket}", observation]))
+            self._last = observation
         return observation, self._info
 
     def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
