@@ -2,7 +2,8 @@
 
 Importing the package registers ``runner/AgentEnv-v0`` (the caller plays the agent) and
 ``runner/UserEnv-v0`` (the caller plays the user), so
-``gym.make("runner_gym:runner/AgentEnv-v0", domain="mock", task_id=...)`` works.
+``gym.make("runner_gym:runner/AgentEnv-v0", domain="mock", task_id=...)`` works. (``runner play``
+lives in ``runner_gym_plugin``, so that loading runner's plugins never imports Gymnasium.)
 """
 
 import gymnasium as gym
