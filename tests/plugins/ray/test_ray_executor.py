@@ -136,3 +136,24 @@ def test_a_plugin_missing_on_a_worker_is_one_error_naming_it_and_the_node(
             run_domain(config, plugins=plugins)
     finally:
         sys.path.remove(str(tmp_path))
+
+
+def test_a_voice_run_on_ray_keeps_its_audio(tmp_path, local_ray) -> None:
+    import wave
+
+    plugins = load_plugins(PluginOptions(only=("runner-mock", "runner-ray")))
+    config = RunConfig(
+        domain="mock",
+        executor="ray",
+        orchestrator="full_duplex",
+        voice_provider="loopback",
+        num_tasks=3,
+        output_dir=str(tmp_path),
+        run_name="voice",
+        progress=False,
+    )
+    result = run_domain(config, plugins=plugins)
+    assert result.metrics.avg_reward == 1.0
+    for line in map(json.loads, (result.run_dir / "results.jsonl").read_text().splitlines()):
+        with wave.open(str(result.run_dir / line["audio"]["user"])) as track:
+            assert track.getnframes() == round(len(line["ticks"]) * 0.2 * track.getframerate())

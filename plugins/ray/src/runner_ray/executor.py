@@ -119,7 +119,7 @@ class _Pool:
                     self.load[slot] -= 1
                     error = task.exception()
                     if error is None:
-                        on_result(SimulationRun.model_validate(task.result()))
+                        on_result(_result(task.result()))
                         continue
                     if not _actor_died(error):
                         raise _cause(error)
@@ -152,6 +152,18 @@ class _Pool:
                 ray.kill(actor, no_restart=True)
             except Exception:
                 pass
+
+
+def _result(data: dict[str, Any]) -> SimulationRun:
+    """A worker's result; a voice run's audio tracks come back as bytes beside it."""
+    from runner.voice import Audio
+
+    from runner_ray.worker import TRACKS
+
+    tracks = data.pop(TRACKS, None) or {}
+    run = SimulationRun.model_validate(data)
+    run.audio_tracks = {side: Audio(pcm, rate) for side, (pcm, rate) in tracks.items()}
+    return run
 
 
 def _cause(error: BaseException) -> BaseException:

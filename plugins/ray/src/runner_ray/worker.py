@@ -12,6 +12,9 @@ import os
 import socket
 from typing import Any
 
+#: The key under which a voice run's audio tracks travel back to the driver.
+TRACKS = "__audio_tracks__"
+
 
 class UnitWorker:
     """Runs units on this node's event loop (Ray calls its async methods concurrently)."""
@@ -38,6 +41,7 @@ class UnitWorker:
 
     async def run_unit(self, payload: dict[str, Any]) -> dict[str, Any]:
         from runner import ConfigError, UnknownNameError, WorkUnit, run_unit
+
         from runner_ray.executor import restore_secrets
 
         payload["config"] = restore_secrets(payload["config"])
@@ -51,4 +55,8 @@ class UnitWorker:
             ) from None
         data = result.model_dump(mode="json", exclude_unset=True)
         data["node"] = self.node()["node_id"]
+        if result.audio_tracks:  # a voice run: the driver writes the WAVs (bytes, not JSON)
+            data[TRACKS] = {
+                side: (track.pcm, track.sample_rate) for side, track in result.audio_tracks.items()
+            }
         return data
