@@ -219,7 +219,9 @@ async def run_unit(
         stop=stop_after_attempt(config.max_retries + 1),
         # the jitter spreads out units that failed together (on a rate limit, say)
         wait=wait_exponential_jitter(
-            multiplier=config.retry_backoff, max=config.retry_backoff_max, jitter=config.retry_backoff
+            multiplier=config.retry_backoff,
+            max=config.retry_backoff_max,
+            jitter=config.retry_backoff,
         ),
         retry=retry_if_result(lambda run: run.is_infrastructure_error),
         retry_error_callback=_last_result,
