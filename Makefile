@@ -18,9 +18,10 @@ $(CURDIR)/.tools/bin/uv:
 
 sync: .venv/.synced
 
-# System packages features need (docs/voice.md): eSpeak NG, the offline speech synthesiser of
-# runner-voice-local. Installed with apt-get when missing (as root, or through sudo).
-SYSTEM_PACKAGES := espeak-ng
+# System packages features need: eSpeak NG, the offline speech synthesiser of runner-voice-local
+# (docs/voice.md), and Chromium, the browser of the viewer's tests (docs/viewer.md). Installed
+# with apt-get when missing (as root, or through sudo).
+SYSTEM_PACKAGES := espeak-ng chromium
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -28,7 +29,7 @@ system-packages:
 	  echo "installing system packages:$$missing (apt-get)"; \
 	  $$sudo apt-get install -y -q $$missing >/dev/null 2>&1 || \
 	  { $$sudo apt-get update -q >/dev/null 2>&1 && $$sudo apt-get install -y -q $$missing >/dev/null; } || \
-	  echo "warning: could not install$$missing; the voice-local tests will fail (see docs/voice.md)"; \
+	  echo "warning: could not install$$missing; the voice-local and viewer browser tests will fail"; \
 	fi
 
 demo: sync
