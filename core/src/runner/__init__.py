@@ -93,6 +93,8 @@ _EXPORTS: dict[str, str] = {
     "RunResult": "runner.run.batch",
     "Metrics": "runner.evaluation.metrics",
     "compute_metrics": "runner.evaluation.metrics",
+    "mean_interval": "runner.evaluation.stats",
+    "t_quantile": "runner.evaluation.stats",
     "run_domain": "runner.run.batch",
     "run_tasks": "runner.run.batch",
     "run_single_task": "runner.run.batch",
@@ -170,6 +172,7 @@ if TYPE_CHECKING:
         evaluate_simulation,
     )
     from runner.evaluation.metrics import Metrics, compute_metrics  # noqa: F401
+    from runner.evaluation.stats import mean_interval, t_quantile  # noqa: F401
     from runner.llm import (  # noqa: F401
         LLMError,
         LLMGateway,
