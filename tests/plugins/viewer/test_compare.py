@@ -7,10 +7,10 @@ import math
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import edit_run
 from runner import t_quantile
 from runner_viewer.cli import compare_cmd
 from runner_viewer.compare import compare_runs
+from viewer_helpers import edit_run
 
 
 def test_t_quantile_matches_tables() -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import XSS
 from runner import ConfigError
 from runner_viewer.report import build_report, histogram_svg, line_chart_svg
 from runner_viewer.stats import pass_hat_k
+from viewer_helpers import XSS
 
 
 def test_report_is_self_contained(base_run: Path, tmp_path: Path) -> None:

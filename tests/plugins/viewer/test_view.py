@@ -9,8 +9,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import edit_run
 from runner_viewer.server import make_server
+from viewer_helpers import edit_run
 
 
 def test_serves_index_and_run_page(base_run: Path, tmp_path: Path) -> None:

@@ -92,6 +92,8 @@ def check_state(
         agent_user_db_hash=user_hash,
         expected_user_db_hash=expected.user_hash,
     )
+    if not match and replayed:
+        db.differences = _differences(predicted, task, environment_factory)
     return StateResult(db_check=db, env_assertions=assertions, replayed=replayed)
 
 
@@ -141,16 +143,34 @@ def expected_calls(task: Task) -> list[ToolCall]:
     ]
 
 
-def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> ExpectedState:
+def _differences(predicted: Any, task: Task, environment_factory: Callable[[], Any]) -> Any:
+    """Where the conversation's databases differ from the expected ones (a failed check only)."""
+    from runner.evaluation.db_diff import db_difference
+
+    gold, _ = _expected_env(task, environment_factory)
+    out = {"agent": db_difference(predicted.toolkit.db, gold.toolkit.db)}
+    if predicted.user_toolkit is not None and gold.user_toolkit is not None:
+        out["user"] = db_difference(predicted.user_toolkit.db, gold.user_toolkit.db)
+    return {side: diff for side, diff in out.items() if diff}
+
+
+def _expected_env(
+    task: Task, environment_factory: Callable[[], Any]
+) -> tuple[Any, list[WriteCall] | None]:
+    """A fresh environment after the task's expected actions, and their successful writes."""
     env, writes = start_of_expected(task, environment_factory)
-    calls = expected_calls(task)
-    for call in calls:
+    for call in expected_calls(task):
         result = env.execute(call)
         if writes is not None and env.is_write(call):
             if result.error:
                 writes = None
             else:
                 writes.append(_write_call(call))
+    return env, writes
+
+
+def _compute_expected(task: Task, environment_factory: Callable[[], Any]) -> ExpectedState:
+    env, writes = _expected_env(task, environment_factory)
     return ExpectedState(
         task=task,
         agent_hash=env.db_hash(),

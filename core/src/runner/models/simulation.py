@@ -32,6 +32,9 @@ class DBCheck(Model):
     expected_db_hash: str | None = None
     agent_user_db_hash: str | None = None
     expected_user_db_hash: str | None = None
+    #: When the check failed: where the databases differ, by side (``agent``, ``user``) and
+    #: table (``runner.evaluation.db_diff``). Not τ²-bench's; readers ignore it.
+    differences: dict[str, Any] | None = None
 
 
 class ActionCheck(Model):

@@ -47,6 +47,9 @@ def tau2_results(
         simulation["timestamp"] = data.get("end_time") or data.get("start_time")
         simulation.setdefault("messages", [])
         simulation["messages"] = [_message(m) for m in simulation["messages"]]
+        db_check = (simulation.get("reward_info") or {}).get("db_check")
+        if isinstance(db_check, dict):  # runner's own evidence, not a τ²-bench field
+            db_check.pop("differences", None)
         simulations.append(simulation)
     used = {s["task_id"] for s in simulations}
     masked = mask_secrets(config)

@@ -69,7 +69,7 @@ function renderReward(box,ri){
    ['agent user DB',db.agent_user_db_hash],['expected user DB',db.expected_user_db_hash]].forEach(function(r){
     var tr=el('tr');tr.appendChild(el('th',r[0]));tr.appendChild(el('td',r[1]==null?'-':r[1]));t.appendChild(tr);});
   s.appendChild(t);
-  var diff=ri.info&&(ri.info.db_diff||ri.info.db_differences);
+  var diff=db.differences||(ri.info&&(ri.info.db_diff||ri.info.db_differences));
   if(diff)s.appendChild(el('pre',js(diff)));
   else if(!db.db_match)s.appendChild(el('p','the result records only hashes: which tables or records differ is not available'));
 }
