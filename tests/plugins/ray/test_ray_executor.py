@@ -103,7 +103,9 @@ def test_a_worker_dying_mid_simulation_is_retried_and_every_unit_runs_once(
     lines = [json.loads(x) for x in (result.run_dir / "results.jsonl").read_text().splitlines()]
     keys = [(r["task_id"], r["trial"]) for r in lines]
     assert len(keys) == len(set(keys)) == 15  # every unit exactly once
-    assert all(r["termination_reason"] == "user_stop" for r in lines)
+    assert all(r["termination_reason"] == "user_stop" for r in lines), [
+        (r["task_id"], r["termination_reason"], r.get("error")) for r in lines
+    ]
     assert result.metrics.avg_reward == 1.0
 
 

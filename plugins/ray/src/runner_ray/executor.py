@@ -103,7 +103,7 @@ class _Pool:
         queue = list(units)
         queue.reverse()
         attempts: dict[int, int] = {}
-        running: dict[asyncio.Task[Any], tuple[WorkUnit, int]] = {}
+        running: dict[asyncio.Task[Any], tuple[WorkUnit, int, Any]] = {}
         try:
             while queue or running:
                 while queue and len(running) < self.limit:
@@ -111,11 +111,12 @@ class _Pool:
                     slot = min(range(self.size), key=self.load.__getitem__)
                     self.load[slot] += 1
                     payload = mask_secrets(unit.to_json())
-                    ref = self.actors[slot].run_unit.remote(payload)
-                    running[asyncio.ensure_future(_await(ref))] = (unit, slot)
+                    actor = self.actors[slot]
+                    ref = actor.run_unit.remote(payload)
+                    running[asyncio.ensure_future(_await(ref))] = (unit, slot, actor)
                 done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
-                    unit, slot = running.pop(task)
+                    unit, slot, actor = running.pop(task)
                     self.load[slot] -= 1
                     error = task.exception()
                     if error is None:
@@ -123,7 +124,7 @@ class _Pool:
                         continue
                     if not _actor_died(error):
                         raise _cause(error)
-                    self._replace(slot)
+                    self._replace(slot, actor)
                     tries = attempts.get(id(unit), 0) + 1
                     attempts[id(unit)] = tries
                     if tries > self.executor.max_retries:
@@ -134,10 +135,13 @@ class _Pool:
             for task in running:
                 task.cancel()
 
-    def _replace(self, slot: int) -> None:
-        """A fresh actor in place of one that died (its other units fail and are retried)."""
+    def _replace(self, slot: int, dead: Any) -> None:
+        """A fresh actor in place of one that died (its other units fail and are retried);
+        once per death: the units that were on it all report the same dead actor."""
         import ray
 
+        if self.actors[slot] is not dead:
+            return
         try:
             ray.kill(self.actors[slot], no_restart=True)
         except Exception:
