@@ -87,15 +87,20 @@ def render_prompt(tmpl: template.Template, task: Any, domain: str, has_tools: bo
     return tmpl.render(values)
 
 
-def build_user_simulator(ctx: Any) -> UserSimulator:
-    """Factory of ``user_simulator`` (takes a :class:`runner.BuildContext`)."""
-    unknown = sorted(set(ctx.options) - set(OPTIONS))
+def check_options(ctx: Any, name: str, options: dict[str, str]) -> None:
+    """An option the user does not know is one ConfigError listing the ones it knows."""
+    unknown = sorted(set(ctx.options) - set(options))
     if unknown:
-        known = "; ".join(f"{k} ({v})" for k, v in OPTIONS.items())
+        known = "; ".join(f"{k} ({v})" for k, v in options.items())
         raise ConfigError(
-            f"The user_simulator has no option {', '.join(map(repr, unknown))} (--user-option). "
+            f"The {name} has no option {', '.join(map(repr, unknown))} (--user-option). "
             f"Its options: {known}. Model arguments go in --user-llm-args."
         )
+
+
+def build_user_simulator(ctx: Any) -> UserSimulator:
+    """Factory of ``user_simulator`` (takes a :class:`runner.BuildContext`)."""
+    check_options(ctx, "user_simulator", OPTIONS)
     if not ctx.llm:
         raise ConfigError(
             "The user_simulator needs a model: pass --user-llm MODEL (a litellm model string "

@@ -27,7 +27,7 @@ from typing import Any
 from runner import ConfigError, StreamingAdapter, StreamState, UserMessage
 
 from runner_users.simulator import OPTIONS as CHAT_OPTIONS
-from runner_users.simulator import build_user_simulator
+from runner_users.simulator import build_user_simulator, check_options
 
 BACKCHANNELS = ("mm-hm", "okay", "right", "uh-huh")
 #: The least number of ticks between two back-channels.
@@ -119,13 +119,7 @@ def _option(ctx: Any, name: str, default: float, kind: type = float) -> Any:
 
 def build_streaming_user_simulator(ctx: Any) -> StreamingUserSimulator:
     """Factory of ``streaming_user_simulator`` (takes a :class:`runner.BuildContext`)."""
-    unknown = sorted(set(ctx.options) - set(OPTIONS))
-    if unknown:
-        known = "; ".join(f"{k} ({v})" for k, v in OPTIONS.items())
-        raise ConfigError(
-            f"The streaming_user_simulator has no option {', '.join(map(repr, unknown))} "
-            f"(--user-option). Its options: {known}."
-        )
+    check_options(ctx, "streaming_user_simulator", OPTIONS)
     chat = {k: v for k, v in ctx.options.items() if k in CHAT_OPTIONS}
     inner = build_user_simulator(ctx.model_copy(update={"options": chat}))
     return StreamingUserSimulator(
