@@ -107,6 +107,26 @@ class WheelVenv:
             cwd=cwd,
         )
 
+    def install(self, wheels: list[Path]) -> None:
+        """Install ``wheels`` offline without their dependencies (the overlay provides those)."""
+        subprocess.run(
+            [
+                find_uv(),
+                "pip",
+                "install",
+                "--quiet",
+                "--offline",
+                "--no-deps",
+                "--python",
+                str(self.bin / "python"),
+                *map(str, wheels),
+            ],
+            check=True,
+            env=clean_env(),
+            capture_output=True,
+            timeout=300,
+        )
+
     def python(
         self, *args: str, cwd: Path | None = None, **env: str
     ) -> subprocess.CompletedProcess[str]:
@@ -173,21 +193,6 @@ def make_wheel_venv(root: Path, sources: list[Path]) -> WheelVenv:
     (site,) = (venv / "lib").glob("python*/site-packages")
     overlay = dependency_overlay(root / "deps")
     (site / "zz_workspace_deps.pth").write_text(f"{overlay}\n", encoding="utf-8")
-    subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--offline",
-            "--no-deps",
-            "--python",
-            str(venv / "bin" / "python"),
-            *map(str, wheels.values()),
-        ],
-        check=True,
-        env=clean_env(),
-        capture_output=True,
-        timeout=300,
-    )
-    return WheelVenv(root=venv, wheels=wheels)
+    built = WheelVenv(root=venv, wheels=wheels)
+    built.install(list(wheels.values()))
+    return built

@@ -23,6 +23,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "evaluate": "runner.cli.evaluate_cmd:evaluate",
     "export": "runner.cli.export_cmd:export",
     "list-plugins": "runner.cli.plugins_cmd:list_plugins",
+    "new-plugin": "runner.cli.new_plugin_cmd:new_plugin",
     "review": "runner.cli.review_cmd:review",
     "run": "runner.cli.run_cmd:run",
     "show": "runner.cli.show_cmd:show",
