@@ -117,3 +117,37 @@ def test_empty_and_json_round_trip():
 def test_success_tolerance():
     m = compute_metrics([rec("a", 0, 1 - 1e-9), rec("b", 0, 0.999)])
     assert m.pass_hat_k[1] == 0.5
+
+
+def test_simulation_runs_give_the_same_metrics_as_their_records():
+    """``compute_metrics`` takes what ``runner.read_results`` returns (the viewer's input)."""
+    from runner import RewardInfo, SimulationRun
+
+    def run(task, trial, reward, reason="user_stop", usage=None, cost=None):
+        return SimulationRun(
+            id=f"{task}{trial}",
+            task_id=task,
+            trial=trial,
+            seed=trial,
+            termination_reason=reason,
+            start_time="",
+            end_time="",
+            duration=0.5,
+            reward_info=None if reward is None else RewardInfo(reward=reward),
+            agent_cost=cost,
+            user_cost=cost,
+            usage=usage,
+        )
+
+    split = {"agent": {"prompt_tokens": 10, "completion_tokens": 2}, "user": {"prompt_tokens": 5}}
+    runs = [
+        run("a", 0, 1.0, usage=split, cost=0.25),
+        run("a", 1, 0.0, usage={"prompt_tokens": 3, "completion_tokens": 4}),
+        run("b", 0, None, "infrastructure_error"),
+    ]
+    assert (runs[0].total_tokens, runs[0].total_cost) == (17, 0.5)
+    assert (runs[1].total_tokens, runs[1].total_cost) == (7, 0.0)
+    from_runs = compute_metrics(runs).to_json()
+    assert from_runs == compute_metrics(map(ResultRecord.from_run, runs)).to_json()
+    assert from_runs["avg_reward"] == 0.5 and from_runs["infrastructure_errors"] == 1
+    assert from_runs["tokens"]["total"] == 24

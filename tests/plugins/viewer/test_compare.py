@@ -58,3 +58,16 @@ def test_text_output_is_not_markup(base_run: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(compare_cmd, [str(a), str(b)])
     assert res.exit_code == 0, res.output
     assert "[bold red]x[/bold red]" in res.output
+
+
+def test_infrastructure_errors_are_left_out_of_the_pairs(base_run: Path, tmp_path: Path) -> None:
+    """A unit that one run could not simulate measured nothing: it is not a regression."""
+    a = edit_run(base_run, tmp_path / "a", {})
+    b = edit_run(base_run, tmp_path / "b", {2: 0.0})
+    lines = [json.loads(x) for x in (b / "results.jsonl").read_text().splitlines()]
+    lines[0].update(termination_reason="infrastructure_error", reward_info=None)
+    (b / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    comp = compare_runs([a, b])["comparisons"][0]
+    assert comp["paired_units"] == 14
+    assert abs(comp["mean_delta"] - (-1 / 14)) < 1e-12
+    assert compare_runs([a, b])["runs"][str(b)]["infrastructure_errors"] == 1

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from runner import ConfigError
+from runner import ConfigError, read_results
+from runner_viewer.data import summarize
 from runner_viewer.report import build_report, histogram_svg, line_chart_svg
-from runner_viewer.stats import pass_hat_k
-from viewer_helpers import XSS
+from viewer_helpers import XSS, edit_run
 
 
 def test_report_is_self_contained(base_run: Path, tmp_path: Path) -> None:
@@ -49,7 +49,23 @@ def test_not_a_run_dir(tmp_path: Path) -> None:
         build_report(tmp_path)
 
 
-def test_charts_and_pass_hat_k() -> None:
-    assert pass_hat_k({"a": [1.0, 1.0], "b": [1.0, 0.0]}) == {1: 0.75, 2: 0.5}
+def test_figures_are_the_runs_metrics(base_run: Path, tmp_path: Path) -> None:
+    """The report's summary is the core's metrics (what ``runner show`` prints): an
+    infrastructure error is left out of every score, a failure counts."""
+    run = edit_run(base_run, tmp_path / "r", {1: 0.0})
+    lines = [json.loads(x) for x in (run / "results.jsonl").read_text().splitlines()]
+    lines[0].update(termination_reason="infrastructure_error", reward_info=None)
+    (run / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    summary = summarize(read_results(run))
+    assert summary["num"] == 15 and summary["infrastructure_errors"] == 1
+    assert summary["avg_reward"] == 13 / 14  # 14 scored, one failed
+    assert summary["pass_hat_k"] == {1: 13 / 14}
+    assert summary["termination"]["infrastructure_error"] == 1
+    html = build_report(run)
+    assert "infrastructure errors (not scored) <b>1</b>" in html
+    assert "average reward <b>0.929</b>" in html
+
+
+def test_charts() -> None:
     assert "<polyline" in line_chart_svg({1: 0.75, 2: 0.5})
     assert histogram_svg([0.1, 0.2, 0.2]).count("<rect") == 20

@@ -31,6 +31,7 @@ from typing import Any
 
 from runner.evaluation.voice import SIDES
 from runner.models.record import INFRASTRUCTURE_ERROR, ResultRecord
+from runner.models.simulation import SimulationRun
 
 SUCCESS_TOLERANCE = 1e-6
 
@@ -208,9 +209,12 @@ class Metrics:
 
 
 def compute_metrics(
-    records: Iterable[ResultRecord], num_trials: int | None = None, expected: int | None = None
+    records: Iterable[ResultRecord | SimulationRun],
+    num_trials: int | None = None,
+    expected: int | None = None,
 ) -> Metrics:
-    """Metrics of ``records`` (one per unit: pass the newest result of each unit).
+    """Metrics of ``records`` (one per unit: pass the newest result of each unit), as result
+    records or as whole :class:`~runner.SimulationRun`\\ s (what ``runner.read_results`` gives).
 
     ``num_trials`` caps k of pass^k; ``expected`` (the run's number of units) fills ``missing``.
     One pass over the records: a resumed run computes this over every result it holds.
@@ -224,7 +228,8 @@ def compute_metrics(
     prompt = completion = successes = infra = 0
     sides: dict[str, int] = {}
     voices: list[dict[str, Any]] = []
-    for r in records:
+    for item in records:
+        r = item if isinstance(item, ResultRecord) else ResultRecord.from_run(item)
         tasks.add(r.task_id)
         if r.voice:
             voices.append(r.voice)

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from runner.models.base import Model
 from runner.models.messages import Message
+from runner.models.record import usage_tokens
 from runner.models.task import Action, EnvAssertion, RewardType
 
 
@@ -114,3 +115,14 @@ class SimulationRun(Model):
     @property
     def is_infrastructure_error(self) -> bool:
         return self.termination_reason == TerminationReason.INFRASTRUCTURE_ERROR
+
+    @property
+    def total_cost(self) -> float:
+        """What the simulation's model calls cost, agent, user and judge together (0.0 when
+        no side reported a cost)."""
+        return sum(c or 0.0 for c in (self.agent_cost, self.user_cost, self.judge_cost))
+
+    @property
+    def total_tokens(self) -> int:
+        """Prompt and completion tokens of all its model calls (``usage`` flat or by side)."""
+        return sum(usage_tokens(self.usage))

@@ -4,52 +4,60 @@ first run is the baseline."""
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from runner_viewer.data import cost_of, load_run, reward_of, tokens_of
-from runner_viewer.stats import mean_ci95, pass_hat_k
+from runner import SimulationRun, mean_interval
+
+from runner_viewer.data import load_run, summarize
+
+#: What the comparison shows of each run (its summary holds more).
+SHOWN = ("num", "avg_reward", "pass_hat_k", "cost", "tokens", "infrastructure_errors")
 
 
-def _run_stats(sims: list[Any]) -> dict[str, Any]:
-    by_task: dict[str, list[float | None]] = defaultdict(list)
-    for s in sims:
-        by_task[s.task_id].append(reward_of(s))
-    rewards = [r for r in map(reward_of, sims) if r is not None]
-    return {
-        "num": len(sims),
-        "avg_reward": sum(rewards) / len(rewards) if rewards else None,
-        "pass_hat_k": pass_hat_k(by_task),
-        "cost": sum(map(cost_of, sims)),
-        "tokens": sum(map(tokens_of, sims)),
-    }
+def _scored(sims: list[SimulationRun]) -> dict[tuple[str, int], float]:
+    """Reward per (task, trial); infrastructure errors never measured the agent, so they are
+    left out (a scored result without a reward counts 0, as in the run's metrics)."""
+    return {(s.task_id, s.trial): s.reward or 0.0 for s in sims if not s.is_infrastructure_error}
+
+
+def _shown(summary: dict[str, Any]) -> dict[str, Any]:
+    return {key: summary[key] for key in SHOWN}
 
 
 def compare_runs(runs: list[Path | str]) -> dict[str, Any]:
-    """Each run after the first against the first: per-unit deltas and the mean paired delta
-    with its 95% Student-t interval."""
+    """Each run after the first against the first: per-unit deltas on the units both scored and
+    the mean paired delta with its 95% Student-t interval."""
     loaded = [(str(r), load_run(r)) for r in runs]
     base_name, base = loaded[0]
-    base_units = {(s.task_id, s.trial): reward_of(s) for s in base}
-    out: dict[str, Any] = {"baseline": base_name, "runs": {n: _run_stats(s) for n, s in loaded}}
-    out["comparisons"] = []
+    base_units = _scored(base)
+    out: dict[str, Any] = {
+        "baseline": base_name,
+        "runs": {name: _shown(summarize(sims)) for name, sims in loaded},
+        "comparisons": [],
+    }
     for name, sims in loaded[1:]:
-        units = {(s.task_id, s.trial): reward_of(s) for s in sims}
-        shared = sorted(k for k in base_units.keys() & units.keys())
-        deltas: list[dict[str, Any]] = []
-        for t, k in shared:
-            b, r = base_units[(t, k)], units[(t, k)]
-            delta = (r or 0.0) - (b or 0.0)
-            deltas.append({"task_id": t, "trial": k, "baseline": b, "reward": r, "delta": delta})
-        ci = mean_ci95([d["delta"] for d in deltas])
+        units = _scored(sims)
+        shared = sorted(base_units.keys() & units.keys())
+        differences = [units[key] - base_units[key] for key in shared]
+        interval = mean_interval(differences) if differences else None
+        deltas = [
+            {
+                "task_id": task,
+                "trial": trial,
+                "baseline": base_units[(task, trial)],
+                "reward": units[(task, trial)],
+                "delta": delta,
+            }
+            for (task, trial), delta in zip(shared, differences, strict=True)
+        ]
         out["comparisons"].append(
             {
                 "run": name,
                 "paired_units": len(shared),
-                "mean_delta": ci[0] if ci else None,
-                "ci95": [ci[1], ci[2]] if ci else None,
+                "mean_delta": interval[0] if interval else None,
+                "ci95": [interval[1], interval[2]] if interval else None,
                 "deltas": deltas,
             }
         )

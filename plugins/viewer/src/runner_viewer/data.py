@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from runner import ConfigError, SimulationRun, read_results
-
-from runner_viewer.stats import mean_ci95, pass_hat_k
+from runner import ConfigError, SimulationRun, compute_metrics, read_results
 
 
 def is_run_dir(path: Path) -> bool:
@@ -41,46 +38,21 @@ def read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def reward_of(sim: SimulationRun) -> float | None:
-    return sim.reward_info.reward if sim.reward_info is not None else None
-
-
-def cost_of(sim: SimulationRun) -> float:
-    return sum(c or 0.0 for c in (sim.agent_cost, sim.user_cost, sim.judge_cost))
-
-
-def tokens_of(sim: SimulationRun) -> int:
-    """Prompt + completion tokens found anywhere in ``usage`` (its shape varies by side)."""
-
-    def walk(value: Any) -> int:
-        if isinstance(value, dict):
-            total = 0
-            for key, item in value.items():
-                if key in ("prompt_tokens", "completion_tokens") and isinstance(item, int | float):
-                    total += int(item)
-                elif isinstance(item, dict):
-                    total += walk(item)
-            return total
-        return 0
-
-    return walk(sim.usage or {})
-
-
 def summarize(sims: list[SimulationRun]) -> dict[str, Any]:
-    rewards = [r for r in map(reward_of, sims) if r is not None]
-    by_task: dict[str, list[float | None]] = defaultdict(list)
-    for sim in sims:
-        by_task[sim.task_id].append(reward_of(sim))
-    ci = mean_ci95(rewards)
+    """The run's figures: the core's metrics (the numbers ``runner show`` and ``summary.json``
+    give, infrastructure errors left out of every score) and the durations the charts need."""
+    metrics = compute_metrics(sims)
+    ci = metrics.avg_reward_ci95
     return {
-        "num": len(sims),
-        "num_tasks": len(by_task),
-        "avg_reward": ci[0] if ci else None,
-        "ci95": [ci[1], ci[2]] if ci else None,
-        "pass_hat_k": pass_hat_k(by_task),
-        "termination": dict(Counter(str(s.termination_reason) for s in sims).most_common()),
-        "cost": sum(map(cost_of, sims)),
-        "tokens": sum(map(tokens_of, sims)),
+        "num": metrics.num_results,
+        "num_tasks": metrics.num_tasks,
+        "avg_reward": metrics.avg_reward,
+        "ci95": list(ci) if ci else None,
+        "pass_hat_k": metrics.pass_hat_k,
+        "termination": metrics.termination_reasons,
+        "infrastructure_errors": metrics.infrastructure_errors,
+        "cost": metrics.cost.get("total") or 0.0,
+        "tokens": metrics.tokens["total"],
         "durations": [s.duration for s in sims],
         "errors": sum(1 for s in sims if s.error),
     }

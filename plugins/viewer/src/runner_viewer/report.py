@@ -17,8 +17,7 @@ from typing import Any
 from runner import SimulationRun
 
 from runner_viewer.assets import CSS, JS
-from runner_viewer.data import cost_of, load_run, read_json, reward_of, summarize, tokens_of
-from runner_viewer.stats import is_success
+from runner_viewer.data import load_run, read_json, summarize
 
 #: Audio files up to this size are embedded as data URIs; larger ones are linked relatively.
 MAX_EMBED_AUDIO = 256 * 1024
@@ -124,7 +123,9 @@ def _summary_html(summary: dict[str, Any], config: dict[str, Any]) -> str:
         f"<span>average reward <b>{_fmt(summary['avg_reward'])}</b>{escape(ci_text)}</span>"
         f"<span>cost <b>${summary['cost']:.4f}</b></span>"
         f"<span>tokens <b>{summary['tokens']}</b></span>"
-        f"<span>errors <b>{summary['errors']}</b></span></div>"
+        f"<span>errors <b>{summary['errors']}</b></span>"
+        f"<span>infrastructure errors (not scored) <b>{summary['infrastructure_errors']}</b>"
+        "</span></div>"
         "<table style='display:inline-table;margin:1em'><tr><th>termination</th><th>n</th></tr>"
         f"{terms}</table><table style='display:inline-table;margin:1em'>{pk}</table>"
         f"<h3>pass^k</h3>{line_chart_svg(summary['pass_hat_k'])}"
@@ -133,14 +134,14 @@ def _summary_html(summary: dict[str, Any], config: dict[str, Any]) -> str:
 
 
 def _row(idx: int, sim: SimulationRun) -> str:
-    reward = reward_of(sim)
-    fail = not is_success(reward)
+    reward = sim.reward
+    fail = reward is None or abs(reward - 1.0) > 1e-6
     return (
         f'<tr class="{"fail" if fail else ""}" data-fail="{int(fail)}" '
-        f'data-reward="{reward if reward is not None else -1}" data-cost="{cost_of(sim)}" '
+        f'data-reward="{reward if reward is not None else -1}" data-cost="{sim.total_cost}" '
         f'data-order="{idx}"><td>{escape(sim.task_id)}</td><td>{sim.trial}</td>'
         f"<td>{_fmt(reward)}</td><td>{escape(str(sim.termination_reason))}</td>"
-        f"<td>{cost_of(sim):.4f}</td><td>{tokens_of(sim)}</td><td>{sim.duration:.3f}</td>"
+        f"<td>{sim.total_cost:.4f}</td><td>{sim.total_tokens}</td><td>{sim.duration:.3f}</td>"
         f"<td>{escape(sim.error or '')}</td>"
         f'<td><button class="open" data-idx="{idx}">open</button></td></tr>'
     )
