@@ -81,3 +81,5 @@ def test_runner_domain_shows_policy_tools_and_splits() -> None:
     assert "- create_task(user_id: string, title: string" in text.output
     unknown = invoke("domain", "mok")
     assert unknown.exit_code == 1 and "mock" in unknown.output
+    bad = invoke("domain", "mock", "--domain-option", "data_dir")
+    assert bad.exit_code == 2 and "'--domain-option': 'data_dir' is not KEY=VALUE" in bad.output

@@ -129,3 +129,11 @@ def test_a_reviewer_answer_that_is_not_json_is_asked_again() -> None:
             )
         )
     assert result.error is None and result.user_errors == [] and server.pending == 0
+
+
+def test_a_file_without_results_is_a_clear_error(tmp_path) -> None:
+    empty = tmp_path / "results.jsonl"
+    empty.write_text('{"not": "a result"}\n', encoding="utf-8")
+    out = CliRunner().invoke(cli, ["review", str(empty), "--review-llm", "openai/x"], env=ENV)
+    assert out.exit_code == 1 and "holds no simulation results to review" in out.output
+    assert "Traceback" not in out.output and not (tmp_path / "results.review.jsonl").exists()

@@ -7,27 +7,28 @@ from typing import Any
 
 import click
 
+from runner.cli.run_cmd import KEY_VALUE
+
 
 @click.command("domain")
 @click.argument("name")
 @click.option(
     "--domain-option",
     "domain_options",
+    type=KEY_VALUE,
     multiple=True,
-    metavar="K=V",
     help="Domain option, e.g. data_dir=PATH (repeatable).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def domain(name: str, domain_options: tuple[str, ...], as_json: bool) -> None:
+def domain(name: str, domain_options: tuple[tuple[str, Any], ...], as_json: bool) -> None:
     """A domain's policy, its tools (agent and user side, with their argument schemas) and its
     task splits."""
     from runner.cli.app import get_plugins
-    from runner.cli.run_cmd import KEY_VALUE
     from runner.models.config import RunConfig
     from runner.run.build import get_domain
 
-    options = dict(KEY_VALUE.convert(o, None, None) for o in domain_options)
-    found = get_domain(RunConfig(domain=name, domain_options=options), get_plugins())
+    config = RunConfig(domain=name, domain_options=dict(domain_options))
+    found = get_domain(config, get_plugins())
     env = found.environment()
     sides = {"agent": list(env.tools())}
     if env.user_toolkit is not None:
@@ -58,7 +59,6 @@ def domain(name: str, domain_options: tuple[str, ...], as_json: bool) -> None:
                 f"{p}{'' if p in required else '?'}: {spec.get('type', 'any')}"
                 for p, spec in params.items()
             )
-            click.echo(
-                f"- {tool['name']}({args}): {(tool.get('description') or '').strip().splitlines()[0] if tool.get('description') else ''}"
-            )
+            summary = (tool.get("description") or "").strip().split("\n", 1)[0]
+            click.echo(f"- {tool['name']}({args}): {summary}")
     click.echo(f"\n## Policy\n\n{data['policy']}")

@@ -82,6 +82,11 @@ def review(
     if not isinstance(llm_args, dict):
         raise ConfigError("--review-llm-args must be a JSON object.")
     loaded = read_results_file(results, strict=False)
+    if not loaded.runs:
+        raise ConfigError(
+            f"{results} holds no simulation results to review (no line could be read as one). "
+            "Pass a run directory, its results.jsonl, or τ²-bench's results.json."
+        )
     tasks = {t.id: t for t in (loaded.tasks or [])}
     if not tasks and loaded.domain:
         from runner.models.config import RunConfig
