@@ -12,7 +12,8 @@ from runner import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from runner_experiments.cli import experiment, improve_cmd
+    from runner_experiments.cli import experiment
+    from runner_experiments.improve_cmd import improve_cmd
 
     cli.add_command(experiment)
     cli.add_command(improve_cmd)
