@@ -69,3 +69,12 @@ def test_figures_are_the_runs_metrics(base_run: Path, tmp_path: Path) -> None:
 def test_charts() -> None:
     assert "<polyline" in line_chart_svg({1: 0.75, 2: 0.5})
     assert histogram_svg([0.1, 0.2, 0.2]).count("<rect") == 20
+
+
+def test_the_output_folder_is_created(base_run: Path, tmp_path: Path) -> None:
+    from runner_viewer.cli import report_cmd
+
+    out = tmp_path / "new" / "folder" / "r.html"
+    res = CliRunner().invoke(report_cmd, [str(base_run), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

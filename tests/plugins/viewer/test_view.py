@@ -72,3 +72,15 @@ def test_view_rejects_folder_without_runs(tmp_path: Path) -> None:
 
     res = CliRunner().invoke(view_cmd, [str(tmp_path)])
     assert res.exit_code != 0 and "holds no run directory" in str(res.exception or res.output)
+
+
+def test_a_taken_port_is_a_clear_error(base_run: Path) -> None:
+    from runner import ConfigError
+
+    first = make_server(base_run.parent, 0)
+    try:
+        port = first.server_address[1]
+        with pytest.raises(ConfigError, match=f"Cannot serve on 127.0.0.1:{port}"):
+            make_server(base_run.parent, port)
+    finally:
+        first.server_close()

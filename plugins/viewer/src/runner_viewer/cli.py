@@ -19,13 +19,19 @@ def report_cmd(run_dir: Path, output: Path | None) -> None:
 
     html = build_report(run_dir)
     target = output or run_dir / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     click.echo(f"wrote {target} ({len(html.encode()) / 1e6:.2f} MB)")
 
 
 @click.command("view")
 @click.argument("root", type=click.Path(path_type=Path), default=Path("runs"))
-@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 [default: a free one].")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port on 127.0.0.1 [default: a free one].",
+)
 def view_cmd(root: Path, port: int) -> None:
     """Serve the reports of the run(s) at or under ROOT on 127.0.0.1."""
     from runner_viewer.data import find_runs
@@ -49,6 +55,7 @@ def compare_cmd(runs: tuple[Path, ...], html_file: Path | None, as_json: bool) -
         raise ConfigError("runner compare needs at least two run directories.")
     result = compare_runs(list(runs))
     if html_file is not None:
+        html_file.parent.mkdir(parents=True, exist_ok=True)
         html_file.write_text(render_html(result), encoding="utf-8")
     if as_json:
         click.echo(json.dumps(result, indent=2, default=str))

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from runner import ConfigError
+
 from runner_viewer.data import find_runs, read_json
 from runner_viewer.report import build_report, run_in_progress
 
@@ -67,7 +69,13 @@ def make_server(root: Path, port: int = 0) -> ThreadingHTTPServer:
                 return self._send(200, target.read_bytes(), ctype)
             return self._send(404, b"not found", "text/plain")
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}): the port is taken or "
+            "not allowed. Pass another --port, or leave it out for a free one."
+        ) from None
 
 
 def serve(root: Path, port: int = 0) -> None:
