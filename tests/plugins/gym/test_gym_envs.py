@@ -4,6 +4,7 @@ episodes reproducible."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import gymnasium as gym
@@ -22,9 +23,13 @@ def test_gymnasiums_checker_passes(env_class: Any, domain: str) -> None:
     options = {"data_dir": str(TAU2_DATA / "retail")} if domain == "retail" else None
     env = env_class(domain=domain, domain_options=options)
     try:
-        check_env(env, skip_render_check=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            check_env(env, skip_render_check=True)  # raises on a broken contract
     finally:
         env.close()
+    # ... and warns on a doubtful one (spaces, seeding, determinism): none may remain
+    assert [str(w.message) for w in caught if "WARN:" in str(w.message)] == []
 
 
 def action_of(message: Any) -> Any:
